@@ -1,0 +1,13 @@
+"""moto-bedrock: a free, offline, deterministic emulator of Amazon Bedrock, built on moto.
+
+Importing the package installs our ``bedrock`` and ``bedrock-runtime`` backends into moto,
+so plain ``moto.mock_aws``, ``ThreadedMotoServer`` and moto's server all serve them too.
+"""
+
+from . import _moto
+from .mock import BedrockMock, mock_bedrock
+
+__version__ = "0.1.0"
+__all__ = ["BedrockMock", "__version__", "mock_bedrock"]
+
+_moto.install()

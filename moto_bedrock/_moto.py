@@ -1,0 +1,90 @@
+"""The one seam into moto: everything that depends on moto's internals lives here.
+
+What it relies on (pinned by ``tests/test_moto_contract.py``, so a moto upgrade that
+breaks any of it fails loudly):
+
+* ``moto.backends.get_backend(name)`` imports ``moto.<name>`` and reads its
+  ``<name>_backends`` attribute on every call, so replacing that attribute routes both
+  decorator mode (``BotocoreStubber``) and server mode (``create_backend_app``) to us;
+* moto's ``BedrockResponse`` reads the module-global ``bedrock_backends`` of
+  ``moto.bedrock.responses``, so the inherited control-plane handlers must see ours too;
+* ``BaseBackend._url_module`` maps ``pkg.models`` to ``pkg.urls``, and moto's error
+  serializer derives a service from ``exception.__module__.split(".")[1]`` whenever the
+  module name starts with "moto" — so our backends live in ``moto_bedrock.bedrock`` and
+  ``moto_bedrock.bedrockruntime``, mirroring moto's names;
+* bedrock and bedrock-runtime share the SigV4 signing name ``bedrock``; moto's server
+  tells them apart by matching the path against each service model's routes, which our
+  subclasses leave unchanged;
+* ``MockAWS`` keeps its nesting count on the class, so ``mock_bedrock`` wraps a moto mock
+  rather than subclassing it (a subclass would count separately and tear down patching
+  while an outer ``mock_aws`` is still active).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import moto.backends
+import moto.bedrock
+import moto.bedrock.models
+import moto.bedrock.responses
+import moto.bedrockruntime
+import moto.bedrockruntime.models
+from moto.bedrock.models import BedrockBackend as MotoBedrockBackend
+from moto.bedrock.responses import BedrockResponse as MotoBedrockResponse
+from moto.bedrockagent.responses import AgentsforBedrockResponse
+from moto.core.models import MockAWS
+
+__all__ = [
+    "AgentsforBedrockResponse",
+    "MotoBedrockBackend",
+    "MotoBedrockResponse",
+    "decorate_class",
+    "install",
+    "is_installed",
+]
+
+_lock = threading.Lock()
+_installed = False
+
+
+def install() -> None:
+    """Replace moto's bedrock and bedrock-runtime backends with ours (idempotent)."""
+    global _installed
+    with _lock:
+        if _installed:
+            return
+        from .bedrock.models import bedrock_backends
+        from .bedrockruntime.models import bedrockruntime_backends
+
+        replacements = [
+            (moto.bedrock, "bedrock_backends", bedrock_backends),
+            (moto.bedrock.models, "bedrock_backends", bedrock_backends),
+            (moto.bedrock.responses, "bedrock_backends", bedrock_backends),
+            (moto.bedrockruntime, "bedrockruntime_backends", bedrockruntime_backends),
+            (moto.bedrockruntime.models, "bedrockruntime_backends", bedrockruntime_backends),
+        ]
+        for module, attribute, backends in replacements:
+            setattr(module, attribute, backends)
+        _installed = True
+
+
+def is_installed() -> bool:
+    """Whether moto currently serves our backends for bedrock and bedrock-runtime."""
+    from .bedrock.models import bedrock_backends
+    from .bedrockruntime.models import bedrockruntime_backends
+
+    return (
+        moto.backends.get_backend("bedrock") is bedrock_backends
+        and moto.backends.get_backend("bedrock-runtime") is bedrockruntime_backends
+    )
+
+
+def decorate_class(mock: Any, klass: type) -> type:
+    """Decorate a test class's methods the way ``mock_aws`` does (setUp resets, etc.).
+
+    moto's logic is reused rather than copied; it only calls ``mock(method, reset=...,
+    remove_data=...)``, which ``mock_bedrock`` implements.
+    """
+    return MockAWS._decorate_class(mock, klass)

@@ -1,0 +1,1 @@
+"""The ``bedrock-runtime`` backend: Converse and the other inference operations."""

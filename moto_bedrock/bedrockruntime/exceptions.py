@@ -1,0 +1,92 @@
+"""Bedrock's modeled errors.
+
+Each class is named exactly like its botocore error shape, so moto's serializer finds the
+shape's HTTP status and members. The module lives in ``moto_bedrock.bedrockruntime`` because
+moto derives a fallback service name from an exception's module path (see ``_moto.py``).
+Message texts are AWS's own (``shared/reference/bedrock-wire.md`` §2).
+"""
+
+from __future__ import annotations
+
+from moto.core.exceptions import ServiceException
+
+
+class BedrockError(ServiceException):
+    """Base class of every error this package raises on the wire."""
+
+
+class ValidationException(BedrockError):
+    code = "ValidationException"
+
+
+class ResourceNotFoundException(BedrockError):
+    code = "ResourceNotFoundException"
+
+
+class AccessDeniedException(BedrockError):
+    code = "AccessDeniedException"
+    message = "You don't have access to the model with the specified model ID."
+
+
+class ThrottlingException(BedrockError):
+    code = "ThrottlingException"
+    message = "Too many requests, please wait before trying again."
+
+
+class ServiceQuotaExceededException(BedrockError):
+    code = "ServiceQuotaExceededException"
+    message = "Your account has exceeded the service quota for this model."
+
+
+class ModelTimeoutException(BedrockError):
+    code = "ModelTimeoutException"
+    message = "Model has timed out in processing the request."
+
+
+class ModelNotReadyException(BedrockError):
+    code = "ModelNotReadyException"
+    # No real text has been observed (bedrock-wire.md §6); this paraphrases the service doc.
+    message = "The model is not ready to serve inference requests. Try again later."
+
+
+class ModelErrorException(BedrockError):
+    code = "ModelErrorException"
+    message = (
+        "The system encountered an unexpected error during processing. Try your request again."
+    )
+
+    def __init__(
+        self,
+        message: str | None = None,
+        original_status_code: int | None = None,
+        resource_name: str | None = None,
+    ) -> None:
+        super().__init__(message or self.message)
+        self.originalStatusCode = original_status_code
+        self.resourceName = resource_name
+
+
+class InternalServerException(BedrockError):
+    code = "InternalServerException"
+    message = "An internal server error occurred."
+
+
+class ServiceUnavailableException(BedrockError):
+    code = "ServiceUnavailableException"
+    message = "Bedrock is unable to process your request."
+
+
+# Texts used in more than one place.
+INVALID_MODEL_IDENTIFIER = "The provided model identifier is invalid."
+UNSUPPORTED_ACTION_FOR_MODEL = (
+    "This action doesn't support the model that you provided. "
+    "Try again with a supported text or chat model."
+)
+
+
+def on_demand_not_supported(model_id: str) -> ValidationException:
+    # Note the curly apostrophe in "isn’t": it is AWS's exact text.
+    return ValidationException(
+        f"Invocation of model ID {model_id} with on-demand throughput isn’t supported. "
+        "Retry your request with the ID or ARN of an inference profile that contains this model."
+    )

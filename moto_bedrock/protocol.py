@@ -1,0 +1,166 @@
+"""The HTTP-facing layer shared by our ``bedrock`` and ``bedrock-runtime`` responses.
+
+It adds three things to moto's ``BaseResponse`` for the operations we serve model-driven:
+
+* the raw request is checked against the botocore model before moto parses it (moto's
+  parser silently drops or mis-coerces bad values), so bad input gets AWS's aggregated
+  ValidationException instead of a crash;
+* any failure becomes a modeled error: never a 500 with a traceback, whatever comes in;
+* errors look like Bedrock's on the wire: ``x-amzn-ErrorType: <Code>:http://internal...``,
+  a ``{"message": ...}`` body, and a UUID ``x-amzn-RequestId`` on every response.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from typing import Any
+
+from moto.core.responses import ActionResult, BaseResponse
+from moto.core.utils import camelcase_to_underscores
+
+from .bedrockruntime.exceptions import BedrockError, InternalServerException, ValidationException
+from .validation import operation_model, validate_input
+
+__all__ = ["BedrockProtocol"]
+
+log = logging.getLogger("moto_bedrock")
+
+ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
+_JSON_TYPES = {"structure", "list", "map"}
+
+
+def _query_value(shape: Any, raw: str) -> Any:
+    if shape.type_name in ("integer", "long"):
+        try:
+            return int(raw)
+        except ValueError:
+            return raw
+    if shape.type_name == "boolean" and raw in ("true", "false"):
+        return raw == "true"
+    return raw
+
+
+class BedrockProtocol(BaseResponse):
+    """Base for our responses. Subclasses name the operations they serve model-driven."""
+
+    #: Operations (snake_case) parsed and validated from the botocore model; None means all.
+    model_driven_actions: frozenset[str] | None = None
+
+    def _is_model_driven(self, action: str | None) -> bool:
+        if not action:
+            return False
+        return self.model_driven_actions is None or (
+            camelcase_to_underscores(action) in self.model_driven_actions
+        )
+
+    # -- request side -------------------------------------------------------------------
+
+    def setup_class(
+        self,
+        request: Any,
+        full_url: str | None = None,
+        headers: Any = None,
+        use_raw_body: bool | None = None,
+    ) -> None:
+        # moto parses during setup when this flag is on; we decide per operation first.
+        self.automated_parameter_parsing = False
+        super().setup_class(request, full_url, headers, use_raw_body=True)
+        if isinstance(self.body, bytes) and not self._is_model_driven(self._get_action()):
+            # moto's hand-written handlers expect text.
+            self.body = self.body.decode("utf-8", errors="replace")
+        if self._is_model_driven(self._get_action()):
+            self.automated_parameter_parsing = True
+            self._validate_raw(request)
+            self.parse_parameters(request)
+
+    def _validate_raw(self, request: Any) -> None:
+        """Check the request as sent, before moto's lenient parser sees it."""
+        operation = operation_model(self.boto3_service_name, self._get_action())
+        shape = operation.input_shape
+        if shape is None:
+            return
+        params: dict[str, Any] = {}
+        payload = shape.serialization.get("payload")
+        body_members = [
+            name
+            for name, member in shape.members.items()
+            if "location" not in member.serialization and name != payload
+        ]
+        if payload is not None:
+            if shape.members[payload].type_name in _JSON_TYPES:
+                params[payload] = self._json_body()
+            elif self.raw_body:
+                params[payload] = self.raw_body
+        elif body_members:
+            body = self._json_body()
+            params.update({k: v for k, v in body.items() if k in body_members})
+        for name, member in shape.members.items():
+            location = member.serialization.get("location")
+            wire_name = member.serialization.get("name", name)
+            if location == "uri" and self.uri_match.get(wire_name) is not None:
+                params[name] = self.uri_match[wire_name]
+            elif location == "header" and wire_name in request.headers:
+                params[name] = request.headers[wire_name]
+            elif location == "querystring" and wire_name in request.args:
+                if member.type_name == "list":
+                    params[name] = request.args.getlist(wire_name)
+                else:
+                    params[name] = _query_value(member, request.args[wire_name])
+        validate_input(operation, params)
+
+    def _json_body(self) -> dict[str, Any]:
+        raw = self.raw_body or b"{}"
+        try:
+            body = json.loads(raw)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ValidationException(f"The request body is not valid JSON: {exc}") from None
+        if not isinstance(body, dict):
+            raise ValidationException("The request body must be a JSON object.")
+        return body
+
+    # -- response side ------------------------------------------------------------------
+
+    def _dispatch(self, request: Any, full_url: str | None = None, headers: Any = None) -> Any:
+        try:
+            self.setup_class(request, full_url, headers)
+            status, response_headers, body = self.call_action()
+        except BedrockError as error:
+            status, response_headers, body = self._error_response(error)
+        except Exception:
+            # A bug of ours must still answer like the service does, not with a traceback.
+            log.exception("moto_bedrock: unexpected error while handling %s", full_url)
+            status, response_headers, body = self._error_response(InternalServerException())
+        response_headers = dict(response_headers)
+        response_headers.pop("status", None)
+        response_headers["x-amzn-requestid"] = str(uuid.uuid4())
+        return status, response_headers, body
+
+    def _error_response(self, error: BedrockError) -> Any:
+        try:
+            return self.serialized(ActionResult(error))
+        except Exception:
+            # The request was too broken to set up the serializer (e.g. no operation
+            # matched); answer with the same wire shape by hand.
+            log.exception("moto_bedrock: could not serialize %r", error)
+            headers = {
+                "Content-Type": "application/json",
+                "x-amzn-ErrorType": f"{error.code}{ERROR_TYPE_SUFFIX}",
+            }
+            status = 500 if isinstance(error, InternalServerException) else 400
+            return status, headers, json.dumps({"message": error.message})
+
+    def serialized(self, action_result: ActionResult) -> Any:
+        status, headers, body = super().serialized(action_result)
+        error = action_result.result
+        if isinstance(error, Exception):
+            code = getattr(error, "code", type(error).__name__)
+            headers.pop("X-Amzn-Errortype", None)
+            headers["x-amzn-ErrorType"] = f"{code}{ERROR_TYPE_SUFFIX}"
+            fields = json.loads(body) if body else {}
+            fields.pop("__type", None)
+            message = fields.pop("Message", None) or getattr(error, "message", str(error))
+            fields["message"] = message
+            body = json.dumps(fields)
+        return status, headers, body

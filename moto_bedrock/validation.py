@@ -1,0 +1,242 @@
+"""Request shape validation against the botocore service model, in AWS's own words.
+
+botocore checks only lower bounds on the client, and other SDKs check nothing, so the
+server checks every constraint the model states (required members, types, lengths, ranges,
+enums, patterns, unions) and reports them the way Bedrock does::
+
+    1 validation error detected: Value '1.5' at 'inferenceConfig.temperature' failed to
+    satisfy constraint: Member must have value less than or equal to 1
+
+List elements are addressed as ``messages.1.member.content`` (1-based), as AWS does.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from collections.abc import Callable
+from functools import cache
+from typing import Any
+
+from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.session import get_session
+
+from .bedrockruntime.exceptions import ValidationException
+
+__all__ = ["operation_model", "validate_input"]
+
+# Bedrock answers a type mismatch in the JSON body with an error whose exact text is not on
+# record; we report it as a ValidationException (a modeled error every SDK can raise) in the
+# same aggregated format, naming the expected type.
+_TYPE_NAMES = {
+    "string": "string",
+    "integer": "integer",
+    "long": "long",
+    "float": "float",
+    "double": "double",
+    "boolean": "boolean",
+    "blob": "base64-encoded binary",
+    "timestamp": "timestamp",
+    "list": "list",
+    "map": "map",
+    "structure": "structure",
+}
+
+
+@cache
+def operation_model(service: str, operation: str) -> OperationModel:
+    """The botocore model of one operation (cached; models are read-only)."""
+    return get_session().get_service_model(service).operation_model(operation)
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+def _render(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(_render(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}={_render(v)}" for k, v in value.items()) + "}"
+    return str(value)
+
+
+def _number(limit: float) -> str:
+    return str(int(limit)) if float(limit).is_integer() else str(limit)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+
+    def add(self, shape: Shape, value: Any, path: str, constraint: str) -> None:
+        if value is None:
+            shown = "Value null"
+        elif shape.metadata.get("sensitive"):
+            shown = "Value"
+        else:
+            shown = f"Value '{_render(value)}'"
+        self.errors.append(f"{shown} at '{path}' failed to satisfy constraint: {constraint}")
+
+    def check(self, shape: Shape, value: Any, path: str) -> None:
+        checker: Callable[[Shape, Any, str], None] = getattr(
+            self, f"_check_{shape.type_name}", self._check_scalar
+        )
+        checker(shape, value, path)
+
+    def _type_error(self, shape: Shape, value: Any, path: str) -> None:
+        self.add(shape, value, path, f"Member must be of type {_TYPE_NAMES[shape.type_name]}")
+
+    def _length(self, shape: Shape, value: Any, size: int, path: str) -> None:
+        meta = shape.metadata
+        if "min" in meta and size < meta["min"]:
+            self.add(
+                shape,
+                value,
+                path,
+                f"Member must have length greater than or equal to {meta['min']}",
+            )
+        if "max" in meta and size > meta["max"]:
+            self.add(
+                shape, value, path, f"Member must have length less than or equal to {meta['max']}"
+            )
+
+    def _check_structure(self, shape: Shape, value: Any, path: str) -> None:
+        assert isinstance(shape, StructureShape)
+        if shape.metadata.get("document"):
+            return
+        if not isinstance(value, dict):
+            self._type_error(shape, value, path)
+            return
+        prefix = f"{path}." if path else ""
+        present = [name for name in shape.members if value.get(name) is not None]
+        if shape.is_tagged_union and len(present) != 1:
+            self.add(
+                shape,
+                None if not present else value,
+                path,
+                f"Member must have exactly one of the following keys set: "
+                f"[{', '.join(shape.members)}]",
+            )
+        for name in shape.required_members:
+            if value.get(name) is None:
+                self.add(shape.members[name], None, f"{prefix}{name}", "Member must not be null")
+        for name in present:
+            self.check(shape.members[name], value[name], f"{prefix}{name}")
+
+    def _check_list(self, shape: Shape, value: Any, path: str) -> None:
+        assert isinstance(shape, ListShape)
+        if not isinstance(value, list):
+            self._type_error(shape, value, path)
+            return
+        self._length(shape, value, len(value), path)
+        for index, item in enumerate(value, start=1):
+            if item is not None:
+                self.check(shape.member, item, f"{path}.{index}.member")
+
+    def _check_map(self, shape: Shape, value: Any, path: str) -> None:
+        assert isinstance(shape, MapShape)
+        if not isinstance(value, dict):
+            self._type_error(shape, value, path)
+            return
+        self._length(shape, value, len(value), path)
+        for key, item in value.items():
+            self.check(shape.key, key, f"{path}.key")
+            if item is not None:
+                self.check(shape.value, item, f"{path}.{key}")
+
+    def _check_string(self, shape: Shape, value: Any, path: str) -> None:
+        if not isinstance(value, str):
+            self._type_error(shape, value, path)
+            return
+        self._length(shape, value, len(value), path)
+        enum = shape.metadata.get("enum")
+        if enum and value not in enum:
+            self.add(shape, value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
+        pattern = shape.metadata.get("pattern")
+        if pattern and not _compiled(pattern).fullmatch(value):
+            self.add(
+                shape, value, path, f"Member must satisfy regular expression pattern: {pattern}"
+            )
+
+    def _check_blob(self, shape: Shape, value: Any, path: str) -> None:
+        if isinstance(value, (bytes, bytearray)):
+            self._length(shape, value, len(value), path)
+            return
+        if not isinstance(value, str):
+            self._type_error(shape, value, path)
+            return
+        try:
+            decoded = base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            self._type_error(shape, value, path)
+            return
+        self._length(shape, value, len(decoded), path)
+
+    def _check_boolean(self, shape: Shape, value: Any, path: str) -> None:
+        if not isinstance(value, bool):
+            self._type_error(shape, value, path)
+
+    def _check_integer(self, shape: Shape, value: Any, path: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int):
+            self._type_error(shape, value, path)
+            return
+        self._range(shape, value, path)
+
+    _check_long = _check_integer
+
+    def _check_float(self, shape: Shape, value: Any, path: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self._type_error(shape, value, path)
+            return
+        # AWS prints these as Java floats: 99 arrives as '99.0'.
+        self._range(shape, float(value), path)
+
+    _check_double = _check_float
+
+    def _range(self, shape: Shape, value: float, path: str) -> None:
+        meta = shape.metadata
+        if "min" in meta and value < meta["min"]:
+            self.add(
+                shape,
+                value,
+                path,
+                f"Member must have value greater than or equal to {_number(meta['min'])}",
+            )
+        if "max" in meta and value > meta["max"]:
+            self.add(
+                shape,
+                value,
+                path,
+                f"Member must have value less than or equal to {_number(meta['max'])}",
+            )
+
+    def _check_timestamp(self, shape: Shape, value: Any, path: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            self._type_error(shape, value, path)
+
+    def _check_scalar(self, shape: Shape, value: Any, path: str) -> None:
+        return None
+
+
+def validate_input(operation: OperationModel, params: dict[str, Any]) -> None:
+    """Raise AWS's aggregated ValidationException if ``params`` break the input shape.
+
+    ``params`` maps member names to raw values: the decoded JSON body members plus the URI,
+    header and query-string members (as strings, or ints where the model says so).
+    """
+    shape = operation.input_shape
+    if shape is None:
+        return
+    collector = _Collector()
+    collector.check(shape, params, "")
+    if collector.errors:
+        count = len(collector.errors)
+        noun = "error" if count == 1 else "errors"
+        raise ValidationException(
+            f"{count} validation {noun} detected: " + "; ".join(collector.errors)
+        )

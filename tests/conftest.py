@@ -1,0 +1,147 @@
+"""Shared fixtures: every behaviour runs in-process and against a real server.
+
+The session starts one ``python -m moto_bedrock`` process on a free loopback port (one per
+xdist worker) and resets it before each server-mode test, exactly as a user's CI would.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+import pytest
+import requests
+from botocore.config import Config
+
+from moto_bedrock import mock_bedrock
+
+REGION = "us-east-1"
+HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
+
+# Credentials are never real: moto accepts anything, and nothing leaves loopback.
+os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+os.environ.setdefault("AWS_DEFAULT_REGION", REGION)
+for proxy in ("HTTP_PROXY", "HTTPS_PROXY", "http_proxy", "https_proxy"):
+    os.environ.pop(proxy, None)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"server exited early with {process.returncode}")
+        try:
+            requests.get(f"{url}/moto-api/data.json", timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.05)
+    raise RuntimeError(f"server at {url} did not start in {timeout}s")
+
+
+def start_server(*args: str) -> tuple[subprocess.Popen[bytes], str]:
+    """Start ``python -m moto_bedrock`` on a free port; returns (process, url)."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto_bedrock", "-p", str(port), *args],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(url, process)
+    return process, url
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    process, url = start_server()
+    try:
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class Aws:
+    """A way to make boto3 clients for one mode: ``inprocess`` or ``server``."""
+
+    mode: str
+    endpoint_url: str | None
+
+    def client(self, service: str, region: str = REGION, **config: Any) -> Any:
+        return boto3.client(
+            service,
+            region_name=region,
+            endpoint_url=self.endpoint_url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(retries={"max_attempts": 1}, **config),
+        )
+
+    def runtime_url(self, region: str = REGION) -> str:
+        """Base URL for raw HTTP calls to bedrock-runtime in this mode."""
+        return self.endpoint_url or f"https://bedrock-runtime.{region}.amazonaws.com"
+
+
+@pytest.fixture(params=["inprocess", "server"])
+def aws(request: pytest.FixtureRequest) -> Iterator[Aws]:
+    """boto3 clients for in-process mocking and for the real server, in turn."""
+    if request.param == "inprocess":
+        with mock_bedrock():
+            yield Aws("inprocess", None)
+    else:
+        url = request.getfixturevalue("server_url")
+        requests.post(f"{url}/moto-api/reset", timeout=5).raise_for_status()
+        yield Aws("server", url)
+
+
+@pytest.fixture
+def runtime(aws: Aws) -> Any:
+    return aws.client("bedrock-runtime")
+
+
+@pytest.fixture
+def control(aws: Aws) -> Any:
+    return aws.client("bedrock")
+
+
+def user(text: str) -> dict[str, Any]:
+    return {"role": "user", "content": [{"text": text}]}
+
+
+Converse = Callable[..., dict[str, Any]]
+
+
+def signed_request(
+    method: str, url: str, body: bytes | str = b"", headers: dict[str, str] | None = None
+) -> requests.Response:
+    """A raw HTTP request signed with SigV4 for the ``bedrock`` signing name.
+
+    Server mode needs the signature to tell Bedrock from other services (moto routes
+    unsigned requests to S3), so raw tests sign just as any SDK would.
+    """
+    from botocore.auth import SigV4Auth
+    from botocore.awsrequest import AWSRequest
+    from botocore.credentials import Credentials
+
+    data = body.encode() if isinstance(body, str) else body
+    request = AWSRequest(method=method, url=url, data=data, headers=headers or {})
+    SigV4Auth(Credentials("testing", "testing"), "bedrock", REGION).add_auth(request)
+    prepared = request.prepare()
+    return requests.request(
+        method, prepared.url, data=data, headers=dict(prepared.headers), timeout=10
+    )

@@ -42,6 +42,15 @@ def _query_value(shape: Any, raw: str) -> Any:
     return raw
 
 
+class NotEmulated(BedrockError):
+    """An operation moto-bedrock does not emulate (yet); answered with HTTP 501."""
+
+    code = "NotImplementedException"
+
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"moto-bedrock does not emulate the {operation} operation yet.")
+
+
 class BedrockProtocol(BaseResponse):
     """Base for our responses. Subclasses name the operations they serve model-driven."""
 
@@ -128,6 +137,10 @@ class BedrockProtocol(BaseResponse):
             status, response_headers, body = self.call_action()
         except BedrockError as error:
             status, response_headers, body = self._error_response(error)
+        except NotImplementedError:
+            # Not bad input: an operation we do not emulate yet. Say so plainly rather
+            # than answer like moto's stubs (InvokeModel used to return "{}").
+            status, response_headers, body = self._error_response(NotEmulated(self._get_action()))
         except Exception:
             # A bug of ours must still answer like the service does, not with a traceback.
             log.exception("moto_bedrock: unexpected error while handling %s", full_url)
@@ -138,18 +151,25 @@ class BedrockProtocol(BaseResponse):
         return status, response_headers, body
 
     def _error_response(self, error: BedrockError) -> Any:
+        if isinstance(error, NotEmulated):
+            # Not in the service model, so it cannot go through the serializer.
+            return self._plain_error(error, 501)
         try:
             return self.serialized(ActionResult(error))
         except Exception:
-            # The request was too broken to set up the serializer (e.g. no operation
-            # matched); answer with the same wire shape by hand.
+            # The request was too broken to set up the serializer; answer by hand.
             log.exception("moto_bedrock: could not serialize %r", error)
-            headers = {
-                "Content-Type": "application/json",
-                "x-amzn-ErrorType": f"{error.code}{ERROR_TYPE_SUFFIX}",
-            }
-            status = 500 if isinstance(error, InternalServerException) else 400
-            return status, headers, json.dumps({"message": error.message})
+            return self._plain_error(
+                error, 500 if isinstance(error, InternalServerException) else 400
+            )
+
+    @staticmethod
+    def _plain_error(error: BedrockError, status: int) -> Any:
+        headers = {
+            "Content-Type": "application/json",
+            "x-amzn-ErrorType": f"{error.code}{ERROR_TYPE_SUFFIX}",
+        }
+        return status, headers, json.dumps({"message": error.message})
 
     def serialized(self, action_result: ActionResult) -> Any:
         status, headers, body = super().serialized(action_result)

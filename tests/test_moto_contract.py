@@ -1,0 +1,100 @@
+"""The moto behaviours moto_bedrock._moto relies on. If one fails, moto changed under us.
+
+Each test names the assumption; the fix belongs in moto_bedrock/_moto.py.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any
+
+import moto
+import moto.backends
+from moto.core.base_backend import BackendDict
+from moto.core.errors import get_exception_service_model
+from moto.core.models import MockAWS
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+from moto_bedrock import _moto
+from moto_bedrock.bedrock.models import BedrockBackend, bedrock_backends
+from moto_bedrock.bedrockruntime.exceptions import ValidationException
+from moto_bedrock.bedrockruntime.models import BedrockRuntimeBackend, bedrockruntime_backends
+
+
+def test_moto_is_the_tested_minor_series() -> None:
+    assert moto.__version__.startswith("5.2."), moto.__version__
+
+
+def test_get_backend_returns_ours_after_install_and_install_is_idempotent() -> None:
+    _moto.install()
+    _moto.install()
+    assert moto.backends.get_backend("bedrock") is bedrock_backends
+    assert moto.backends.get_backend("bedrock-runtime") is bedrockruntime_backends
+    assert _moto.is_installed()
+
+
+def test_moto_bedrock_response_reads_the_module_global_backends() -> None:
+    import moto.bedrock.responses as moto_responses
+
+    source = inspect.getsource(moto_responses.BedrockResponse)
+    assert "bedrock_backends[" in source
+    assert moto_responses.bedrock_backends is bedrock_backends  # type: ignore[attr-defined]
+
+
+def test_url_module_is_derived_from_the_models_module() -> None:
+    backend = BedrockRuntimeBackend("us-east-1", "123456789012")
+    assert backend._url_module.__name__ == "moto_bedrock.bedrockruntime.urls"
+    control = BedrockBackend("us-east-1", "123456789012")
+    assert control._url_module.__name__ == "moto_bedrock.bedrock.urls"
+
+
+def test_error_serializer_finds_a_service_from_our_exception_module() -> None:
+    model = get_exception_service_model(ValidationException("x"))
+    assert model is not None and model.service_name == "bedrock-runtime"
+
+
+def test_backend_dict_reset_reaches_our_backends() -> None:
+    backend = bedrockruntime_backends["123456789012"]["us-east-1"]
+    backend.prompt_cache.hit("key")
+    BackendDict.reset()
+    fresh = bedrockruntime_backends["123456789012"]["us-east-1"]
+    assert not fresh.prompt_cache.hit("key")
+
+
+def environ(path: str, method: str = "POST") -> dict[str, Any]:
+    return {
+        "PATH_INFO": path,
+        "REQUEST_METHOD": method,
+        "HTTP_HOST": "127.0.0.1:5000",
+        "HTTP_AUTHORIZATION": (
+            "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/bedrock/aws4_request, "
+            "SignedHeaders=host, Signature=x"
+        ),
+        "wsgi.input": None,
+        "QUERY_STRING": "",
+        "SERVER_NAME": "127.0.0.1",
+        "SERVER_PORT": "5000",
+        "wsgi.url_scheme": "http",
+    }
+
+
+def test_server_routes_the_shared_signing_name_by_path() -> None:
+    app = DomainDispatcherApplication(create_app=lambda service: None)  # type: ignore[arg-type,return-value]
+    runtime = app.infer_service_region_host(environ("/model/x.y/converse"), "/model/x.y/converse")
+    control = app.infer_service_region_host(
+        environ("/foundation-models", "GET"), "/foundation-models"
+    )
+    assert runtime == "bedrock-runtime.us-east-1.amazonaws.com"
+    assert control == "bedrock.us-east-1.amazonaws.com"
+
+
+def test_mock_aws_counts_nesting_on_the_class() -> None:
+    # Why mock_bedrock wraps a moto mock instead of subclassing MockAWS.
+    source = inspect.getsource(MockAWS.start)
+    assert "self.__class__._nested_count += 1" in source
+
+
+def test_decorate_class_calls_the_mock_with_reset_flags() -> None:
+    source = inspect.getsource(MockAWS._decorate_class)
+    assert "self(attr_value, **kwargs)" in source
+    assert '"reset": should_reset' in source

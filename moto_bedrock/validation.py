@@ -135,8 +135,11 @@ class _Collector:
             return
         self._length(shape, value, len(value), path)
         for index, item in enumerate(value, start=1):
-            if item is not None:
-                self.check(shape.member, item, f"{path}.{index}.member")
+            item_path = f"{path}.{index}.member"
+            if item is None:
+                self.add(shape.member, None, item_path, "Member must not be null")
+            else:
+                self.check(shape.member, item, item_path)
 
     def _check_map(self, shape: Shape, value: Any, path: str) -> None:
         assert isinstance(shape, MapShape)
@@ -146,7 +149,9 @@ class _Collector:
         self._length(shape, value, len(value), path)
         for key, item in value.items():
             self.check(shape.key, key, f"{path}.key")
-            if item is not None:
+            if item is None:
+                self.add(shape.value, None, f"{path}.{key}", "Member must not be null")
+            else:
                 self.check(shape.value, item, f"{path}.{key}")
 
     def _check_string(self, shape: Shape, value: Any, path: str) -> None:

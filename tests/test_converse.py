@@ -289,3 +289,44 @@ def test_converse_answers_malformed_bodies_with_a_modeled_400(
     assert response.headers["x-amzn-ErrorType"] == ERROR_TYPE
     assert response.json()["message"].startswith(message)
     assert set(response.json()) == {"message"}
+
+
+ASSISTANT = {"role": "assistant", "content": [{"text": "An answer."}]}
+
+
+@pytest.mark.parametrize(
+    ("messages", "message"),
+    [
+        (
+            [],
+            "A conversation must start with a user message. "
+            "Try again with a conversation that starts with a user message.",
+        ),
+        (
+            [ASSISTANT, user("Hi")],
+            "A conversation must start with a user message. "
+            "Try again with a conversation that starts with a user message.",
+        ),
+        (
+            [user("Hi"), user("Again")],
+            "A conversation must alternate between user and assistant roles. Make sure the "
+            "conversation alternates between user and assistant roles and try again.",
+        ),
+        (
+            [user("Hi"), ASSISTANT, {"role": "user", "content": []}],
+            "The content field in the Message object at messages.2 is empty.",
+        ),
+        (
+            [user("Hi"), ASSISTANT, {"role": "user", "content": [{"text": "ok"}, {"text": "  "}]}],
+            "The text field in the ContentBlock object at messages.2.content.1 is blank. "
+            "Add text to the text field, and try again.",
+        ),
+    ],
+    ids=["empty", "assistant-first", "same-role-twice", "empty-content", "blank-text"],
+)
+def test_converse_enforces_conversation_rules(
+    runtime: Any, messages: list[dict[str, Any]], message: str
+) -> None:
+    with pytest.raises(ClientError) as excinfo:
+        runtime.converse(modelId=HAIKU, messages=messages)
+    assert error_of(excinfo) == ("ValidationException", 400, message)

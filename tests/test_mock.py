@@ -8,8 +8,10 @@ import unittest
 from typing import Any
 
 import boto3
+import pytest
 import requests
 from moto import mock_aws
+from moto.core.exceptions import ServiceNotWhitelisted
 
 import moto_bedrock
 from moto_bedrock import mock_bedrock
@@ -28,9 +30,18 @@ def test_decorator_on_a_function() -> None:
     assert converse_text()
 
 
-@mock_bedrock(config={"core": {"reset_boto3_session": True}})
-def test_decorator_with_config_on_a_function() -> None:
-    assert converse_text()
+ONLY_BEDROCK: Any = {"core": {"service_whitelist": ["bedrockruntime"]}}
+
+
+def test_decorator_honours_config_in_both_forms() -> None:
+    # moto's bare mock_aws(func) drops config; mock_bedrock(func, config=...) must not.
+    def s3_then_bedrock() -> str:
+        with pytest.raises(ServiceNotWhitelisted):
+            boto3.client("s3", region_name=REGION).list_buckets()
+        return converse_text()
+
+    assert mock_bedrock(s3_then_bedrock, config=ONLY_BEDROCK)()
+    assert mock_bedrock(config=ONLY_BEDROCK)(s3_then_bedrock)()
 
 
 def test_decorator_on_an_async_function() -> None:

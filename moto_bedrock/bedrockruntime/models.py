@@ -7,6 +7,7 @@ from typing import Any
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from ..catalog import load_catalog
+from ..conversation import check_conversation
 from ..inference import PromptCache, finish
 from ..resolution import ResolvedModel, resolve_model
 from ..responders import DefaultResponder, Invocation, Responder
@@ -48,6 +49,7 @@ class BedrockRuntimeBackend(BaseBackend):
         model = self.resolve(model_id).model
         if not model.converse:
             raise ValidationException(UNSUPPORTED_ACTION_FOR_MODEL)
+        check_conversation(messages)
         limit = model.max_output_tokens
         max_tokens = inference_config.get("maxTokens")
         if max_tokens is not None and limit is not None and max_tokens > limit:

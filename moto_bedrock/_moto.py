@@ -15,6 +15,11 @@ breaks any of it fails loudly):
 * bedrock and bedrock-runtime share the SigV4 signing name ``bedrock``; moto's server
   tells them apart by matching the path against each service model's routes, which our
   subclasses leave unchanged;
+* moto's event-stream classes (``EventStream``, ``EventStreamEncoder`` and the protocol
+  serializer's ``EVENT_STREAM_SERIALIZER_CLS``) encode frames one at a time, so a stream
+  can be produced lazily instead of joined into one body as moto's serializer does;
+* ``moto.moto_api._internal.urls.url_paths`` is read whenever the moto-api routes are
+  built, so adding to it serves our control endpoints under ``/moto-api/`` in both modes;
 * ``MockAWS`` keeps its nesting count on the class, so ``mock_bedrock`` wraps a moto mock
   rather than subclassing it (a subclass would count separately and tear down patching
   while an outer ``mock_aws`` is still active).
@@ -23,6 +28,7 @@ breaks any of it fails loudly):
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import moto.backends
@@ -34,16 +40,22 @@ import moto.bedrockruntime.models
 from moto.bedrock.models import BedrockBackend as MotoBedrockBackend
 from moto.bedrock.responses import BedrockResponse as MotoBedrockResponse
 from moto.bedrockagent.responses import AgentsforBedrockResponse
+from moto.core.eventstream import EventStream, EventStreamEncoder
 from moto.core.models import MockAWS
+from moto.core.responses import ActionContext
 
 __all__ = [
     "AgentsforBedrockResponse",
     "MotoBedrockBackend",
     "MotoBedrockResponse",
     "decorate_class",
+    "event_frames",
     "install",
     "is_installed",
 ]
+
+# Our control endpoints: POST /moto-api/bedrock/<operation>, JSON in and out.
+CONTROL_PATH = "{0}/moto-api/bedrock/(?P<operation>[a-z_]+)$"
 
 _lock = threading.Lock()
 _installed = False
@@ -67,6 +79,11 @@ def install() -> None:
         ]
         for module, attribute, backends in replacements:
             setattr(module, attribute, backends)
+        from moto.moto_api._internal import urls as moto_api_urls
+
+        from .control import http_control
+
+        moto_api_urls.url_paths[CONTROL_PATH] = http_control
         _installed = True
 
 
@@ -88,3 +105,36 @@ def decorate_class(mock: Any, klass: type) -> type:
     remove_data=...)``, which ``mock_bedrock`` implements.
     """
     return MockAWS._decorate_class(mock, klass)
+
+
+def event_frames(
+    context: ActionContext,
+    events: Iterable[dict[str, Any]],
+    exception: tuple[str, dict[str, Any]] | None = None,
+) -> Iterator[bytes]:
+    """Encode an operation's events lazily, one binary frame per event.
+
+    ``events`` are ``{member: body}`` mappings of the operation's event-stream union; it is
+    consumed as frames are pulled, so a paced generator paces the frames. ``exception``,
+    if given, is ``(member, body)`` of an exception member, sent as the last frame.
+    """
+    operation = context.operation_model
+    output_shape = operation.output_shape
+    stream_name = output_shape.event_stream_name
+    serializer_cls: Any = context.serializer_class
+    serializer = serializer_cls.EVENT_STREAM_SERIALIZER_CLS(operation)
+    encoder = EventStreamEncoder()
+    for message in EventStream({stream_name: events}, output_shape, serializer):
+        yield encoder.encode_event(message)
+    if exception is not None:
+        name, body = exception
+        shape = output_shape.members[stream_name].members[name]
+        payload, content_type = serializer.serialize_event_payload(
+            body, shape, list(shape.members.items())
+        )
+        headers = {
+            ":message-type": "exception",
+            ":exception-type": name,
+            ":content-type": content_type or "application/json",
+        }
+        yield encoder.encode_message(headers, payload)

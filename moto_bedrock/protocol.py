@@ -14,16 +14,25 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
-from moto.core.responses import ActionResult, BaseResponse
+from moto.core.responses import ActionContext, ActionResult, BaseResponse
 from moto.core.utils import camelcase_to_underscores
 
-from .bedrockruntime.exceptions import BedrockError, InternalServerException, ValidationException
+from . import _moto
+from .bedrockruntime.exceptions import (
+    BedrockError,
+    InternalServerException,
+    NotEmulated,
+    ValidationException,
+)
+from .streaming import StreamPlan
 from .validation import operation_model, validate_input
 
-__all__ = ["BedrockProtocol"]
+__all__ = ["BedrockProtocol", "StreamResult"]
 
 log = logging.getLogger("moto_bedrock")
 
@@ -42,13 +51,34 @@ def _query_value(shape: Any, raw: str) -> Any:
     return raw
 
 
-class NotEmulated(BedrockError):
-    """An operation moto-bedrock does not emulate (yet); answered with HTTP 501."""
+class StreamResult(ActionResult):
+    """An event-stream response, encoded frame by frame as the client reads it.
 
-    code = "NotImplementedException"
+    Against a real server the body is a generator, so each event is written (HTTP chunked
+    transfer) when it is produced; in-process the frames are joined, because botocore's
+    stubbed transport wants bytes. The bytes are the same either way.
+    """
 
-    def __init__(self, operation: str) -> None:
-        super().__init__(f"moto-bedrock does not emulate the {operation} operation yet.")
+    def __init__(self, plan: StreamPlan, headers: dict[str, str] | None = None) -> None:
+        super().__init__(plan)
+        self.plan = plan
+        self.headers = headers or {}
+
+    def _paced_events(self) -> Iterator[dict[str, Any]]:
+        plan = self.plan
+        events = plan.events if plan.fault is None else plan.events[: plan.fault.after_events]
+        for index, event in enumerate(events):
+            if index < len(plan.delays) and plan.delays[index] > 0:
+                time.sleep(plan.delays[index])
+            yield event
+
+    def execute_result(self, context: ActionContext) -> Any:
+        fault = self.plan.fault
+        exception = (fault.error, fault.body()) if fault is not None else None
+        frames = _moto.event_frames(context, self._paced_events(), exception)
+        body: Any = frames if context.response.is_werkzeug_request else b"".join(frames)
+        headers = {"Content-Type": "application/vnd.amazon.eventstream", **self.headers}
+        return 200, headers, body
 
 
 class BedrockProtocol(BaseResponse):
@@ -140,7 +170,9 @@ class BedrockProtocol(BaseResponse):
         except NotImplementedError:
             # Not bad input: an operation we do not emulate yet. Say so plainly rather
             # than answer like moto's stubs (InvokeModel used to return "{}").
-            status, response_headers, body = self._error_response(NotEmulated(self._get_action()))
+            status, response_headers, body = self._error_response(
+                NotEmulated(f"the {self._get_action()} operation")
+            )
         except Exception:
             # A bug of ours must still answer like the service does, not with a traceback.
             log.exception("moto_bedrock: unexpected error while handling %s", full_url)
@@ -151,9 +183,6 @@ class BedrockProtocol(BaseResponse):
         return status, response_headers, body
 
     def _error_response(self, error: BedrockError) -> Any:
-        if isinstance(error, NotEmulated):
-            # Not in the service model, so it cannot go through the serializer.
-            return self._plain_error(error, 501)
         try:
             return self.serialized(ActionResult(error))
         except Exception:
@@ -172,8 +201,11 @@ class BedrockProtocol(BaseResponse):
         return status, headers, json.dumps({"message": error.message})
 
     def serialized(self, action_result: ActionResult) -> Any:
-        status, headers, body = super().serialized(action_result)
         error = action_result.result
+        if isinstance(error, NotEmulated):
+            # Not in the service model, so it cannot go through the serializer.
+            return self._plain_error(error, 501)
+        status, headers, body = super().serialized(action_result)
         if isinstance(error, Exception):
             code = getattr(error, "code", type(error).__name__)
             headers.pop("X-Amzn-Errortype", None)

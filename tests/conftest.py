@@ -11,7 +11,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,8 +122,6 @@ def control(aws: Aws) -> Any:
 def user(text: str) -> dict[str, Any]:
     return {"role": "user", "content": [{"text": text}]}
 
-
-Converse = Callable[..., dict[str, Any]]
 
 
 def signed_request(

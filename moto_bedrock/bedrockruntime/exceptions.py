@@ -76,8 +76,18 @@ class ServiceUnavailableException(BedrockError):
     message = "Bedrock is unable to process your request."
 
 
+class NotEmulated(BedrockError):
+    """Something moto-bedrock does not emulate (yet); answered with HTTP 501."""
+
+    code = "NotImplementedException"
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"moto-bedrock does not emulate {what} yet.")
+
+
 # Texts used in more than one place.
 INVALID_MODEL_IDENTIFIER = "The provided model identifier is invalid."
+UNSUPPORTED_FOR_STREAMING = "The model is unsupported for streaming."
 UNSUPPORTED_ACTION_FOR_MODEL = (
     "This action doesn't support the model that you provided. "
     "Try again with a supported text or chat model."

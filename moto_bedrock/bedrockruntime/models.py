@@ -1,21 +1,39 @@
-"""The ``bedrock-runtime`` backend: per-account, per-region state and the Converse logic."""
+"""The ``bedrock-runtime`` backend: per-account, per-region state and the inference logic."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
 from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
-from ..catalog import load_catalog
+from ..catalog import FoundationModel, load_catalog
+from ..codecs import NativeRequest, codec_for, malformed
 from ..conversation import check_conversation
-from ..inference import PromptCache, finish
+from ..ids import IdFactory
+from ..inference import InferenceResult, PromptCache, finish
 from ..resolution import ResolvedModel, resolve_model
 from ..responders import DefaultResponder, Invocation, Responder
-from .exceptions import UNSUPPORTED_ACTION_FOR_MODEL, ValidationException
+from ..streaming import (
+    StreamFault,
+    StreamPlan,
+    StreamSettings,
+    converse_delta_text,
+    converse_stream_events,
+    pace,
+)
+from .exceptions import (
+    UNSUPPORTED_ACTION_FOR_MODEL,
+    UNSUPPORTED_FOR_STREAMING,
+    NotEmulated,
+    ValidationException,
+)
 
 __all__ = ["BedrockRuntimeBackend", "bedrockruntime_backends"]
 
-# Used when a request sets no maxTokens and the catalog has no limit for the model.
+# Used when a request sets no maximum and the catalog has no limit for the model.
 DEFAULT_MAX_TOKENS = 4096
 
 
@@ -24,18 +42,77 @@ class BedrockRuntimeBackend(BaseBackend):
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
+        # Server mode answers requests on many threads at once.
+        self.lock = threading.RLock()
         self.responder: Responder = DefaultResponder()
         self.prompt_cache = PromptCache()
+        self.ids = IdFactory()
+        self.stream_settings = StreamSettings()
+        self.stream_faults: list[StreamFault] = []
+
+    # -- stream faults ------------------------------------------------------------------
+
+    def add_stream_fault(self, fault: StreamFault) -> None:
+        with self.lock:
+            self.stream_faults.append(fault)
+
+    def clear_stream_faults(self) -> None:
+        with self.lock:
+            self.stream_faults.clear()
+
+    def take_stream_fault(self, operation: str) -> StreamFault | None:
+        """The first queued fault for ``operation``, used up once per stream."""
+        with self.lock:
+            for fault in self.stream_faults:
+                if fault.applies_to(operation):
+                    fault.count -= 1
+                    if fault.count == 0:
+                        self.stream_faults.remove(fault)
+                    return fault
+        return None
+
+    # -- shared steps -------------------------------------------------------------------
 
     def resolve(self, model_id: str) -> ResolvedModel:
         return resolve_model(
             load_catalog(), model_id, self.region_name, self.account_id, self.partition
         )
 
-    def converse(
+    def _resolve_streaming(self, model_id: str) -> FoundationModel:
+        model = self.resolve(model_id).model
+        if not model.response_streaming_supported:
+            raise ValidationException(UNSUPPORTED_FOR_STREAMING)
+        return model
+
+    def _answer(self, invocation: Invocation, max_tokens: int | None) -> InferenceResult:
+        """Run the responder and apply the model's limits, usage and timing."""
+        limit = invocation.model.max_output_tokens
+        if max_tokens is not None and limit is not None and max_tokens > limit:
+            raise ValidationException(
+                f"The maximum tokens you requested exceeds the model limit of {limit}. "
+                f"Try again with a maximum tokens value that is lower than {limit}."
+            )
+        reply = self.responder(invocation)
+        budget = max_tokens or min(limit or DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS)
+        with self.lock:
+            result = finish(invocation, reply, budget, self.prompt_cache)
+        settings = self.stream_settings
+        if settings.timed:
+            result.latency_ms = settings.latency_ms(result.usage["outputTokens"])
+            result.first_byte_ms = settings.time_to_first_token_ms or 0
+        return result
+
+    def _sleep_like_a_model(self, result: InferenceResult) -> None:
+        if self.stream_settings.timed and self.stream_settings.sleep:
+            time.sleep(result.latency_ms / 1000)
+
+    # -- Converse -----------------------------------------------------------------------
+
+    def _converse(
         self,
-        *,
         operation: str,
+        model: FoundationModel,
+        *,
         model_id: str,
         messages: list[dict[str, Any]],
         system: list[dict[str, Any]],
@@ -44,19 +121,11 @@ class BedrockRuntimeBackend(BaseBackend):
         additional_request_fields: dict[str, Any] | None,
         response_field_paths: list[str],
         request_metadata: dict[str, str] | None,
-    ) -> dict[str, Any]:
-        """Answer a Converse request; returns the operation's output structure."""
-        model = self.resolve(model_id).model
+    ) -> tuple[InferenceResult, dict[str, Any] | None]:
+        """Check and answer a Converse-shaped request: the result and any extra fields."""
         if not model.converse:
             raise ValidationException(UNSUPPORTED_ACTION_FOR_MODEL)
         check_conversation(messages)
-        limit = model.max_output_tokens
-        max_tokens = inference_config.get("maxTokens")
-        if max_tokens is not None and limit is not None and max_tokens > limit:
-            raise ValidationException(
-                f"The maximum tokens you requested exceeds the model limit of {limit}. "
-                f"Try again with a maximum tokens value that is lower than {limit}."
-            )
         for path in response_field_paths:
             if not path.startswith("/"):
                 raise ValidationException(
@@ -74,20 +143,106 @@ class BedrockRuntimeBackend(BaseBackend):
             additional_request_fields=additional_request_fields,
             request_metadata=request_metadata,
         )
-        reply = self.responder(invocation)
-        budget = max_tokens or min(limit or DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS)
-        result = finish(invocation, reply, budget, self.prompt_cache)
+        result = self._answer(invocation, inference_config.get("maxTokens"))
+        extra = (
+            result.additional_response_fields(response_field_paths)
+            if response_field_paths
+            else None
+        )
+        return result, extra
+
+    def converse(self, **request: Any) -> dict[str, Any]:
+        """Answer a Converse request; returns the operation's output structure."""
+        model = self.resolve(request["model_id"]).model
+        result, extra = self._converse("Converse", model, **request)
         output: dict[str, Any] = {
             "output": {"message": {"role": "assistant", "content": result.content}},
             "stopReason": result.stop_reason,
             "usage": result.usage,
             "metrics": {"latencyMs": result.latency_ms},
         }
-        if response_field_paths:
-            output["additionalModelResponseFields"] = result.additional_response_fields(
-                response_field_paths
-            )
+        if extra is not None:
+            output["additionalModelResponseFields"] = extra
+        self._sleep_like_a_model(result)
         return output
+
+    def converse_stream(self, **request: Any) -> StreamPlan:
+        """Answer a ConverseStream request: the same reply as Converse, as events.
+
+        Every check runs before the first event, so bad input is an ordinary HTTP error.
+        """
+        model = self._resolve_streaming(request["model_id"])
+        result, extra = self._converse("ConverseStream", model, **request)
+        settings = self.stream_settings
+        events = converse_stream_events(result, extra, settings)
+        return StreamPlan(
+            events=events,
+            delays=pace(events, settings, converse_delta_text),
+            fault=self.take_stream_fault("ConverseStream"),
+        )
+
+    # -- InvokeModel --------------------------------------------------------------------
+
+    def _invoke(
+        self, operation: str, model: FoundationModel, model_id: str, body: bytes
+    ) -> tuple[Any, InferenceResult, str]:
+        """Parse a native body, answer it; returns (codec, result, message id)."""
+        codec = codec_for(model.family)
+        if codec is None:
+            raise NotEmulated(f"{operation} for {model.model_id} (the {model.family} body format)")
+        try:
+            native = json.loads(body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            raise malformed("#: expected type: JSONObject, found: invalid JSON") from None
+        if not isinstance(native, dict):
+            raise malformed(f"#: expected type: JSONObject, found: {type(native).__name__}")
+        request: NativeRequest = codec.parse_request(native, model)
+        invocation = Invocation(
+            operation=operation,
+            model_id=model_id,
+            model=model,
+            messages=request.messages,
+            system=request.system,
+            inference_config=request.inference_config,
+            tool_config=request.tool_config,
+        )
+        result = self._answer(invocation, request.inference_config.get("maxTokens"))
+        seed = json.dumps(native, sort_keys=True, default=str)
+        return codec, result, self.ids.make("msg_bdrk_01", seed, 24)
+
+    def invoke_model(self, model_id: str, body: bytes) -> tuple[bytes, InferenceResult]:
+        """Answer InvokeModel: the native response body and the result behind it."""
+        model = self.resolve(model_id).model
+        codec, result, message_id = self._invoke("InvokeModel", model, model_id, body)
+        self._sleep_like_a_model(result)
+        return json.dumps(codec.render_response(result, model, message_id)).encode(), result
+
+    def invoke_model_with_response_stream(self, model_id: str, body: bytes) -> StreamPlan:
+        """Answer InvokeModelWithResponseStream: native stream objects as ``chunk`` events."""
+        model = self._resolve_streaming(model_id)
+        codec, result, message_id = self._invoke(
+            "InvokeModelWithResponseStream", model, model_id, body
+        )
+        settings = self.stream_settings
+        chunks = codec.render_stream(result, model, message_id, settings.pieces)
+        metrics = {
+            "inputTokenCount": result.usage["inputTokens"],
+            "outputTokenCount": result.usage["outputTokens"],
+            "invocationLatency": result.latency_ms,
+            "firstByteLatency": result.first_byte_ms,
+        }
+        for cache_field, usage_field in (
+            ("cacheReadInputTokenCount", "cacheReadInputTokens"),
+            ("cacheWriteInputTokenCount", "cacheWriteInputTokens"),
+        ):
+            if usage_field in result.usage:
+                metrics[cache_field] = result.usage[usage_field]
+        chunks[-1]["amazon-bedrock-invocationMetrics"] = metrics
+        return StreamPlan(
+            events=[{"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks],
+            delays=pace(chunks, settings, codec.delta_text),
+            fault=self.take_stream_fault("InvokeModelWithResponseStream"),
+        )
 
 
 # bedrock-runtime has no region list in botocore's endpoint data; it runs wherever the

@@ -1,0 +1,124 @@
+"""The control surface: the same operations in Python and over HTTP.
+
+In-process, ``BedrockControl(region=...)`` acts on the mocked backend directly. Against a
+server, ``RemoteControl(endpoint_url, region=...)`` sends each call as
+``POST /moto-api/bedrock/<operation>`` with the keyword arguments as a JSON object, and the
+server runs the very same ``BedrockControl`` method. A bad argument is answered with HTTP
+400 and a message naming the problem. All state lives on the backends, so moto's reset
+clears it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, fields
+from typing import Any
+
+from moto.core.models import DEFAULT_ACCOUNT_ID
+
+from .streaming import ConfigError, StreamFault, StreamSettings
+
+__all__ = ["OPERATIONS", "BedrockControl", "ConfigError", "RemoteControl", "http_control"]
+
+OPERATIONS = (
+    "configure_streaming",
+    "get_streaming",
+    "inject_stream_error",
+    "clear_stream_errors",
+)
+
+
+def _known(cls: type, kwargs: dict[str, Any]) -> None:
+    names = {f.name for f in fields(cls)}
+    unknown = sorted(set(kwargs) - names)
+    if unknown:
+        raise ConfigError(f"unknown keys {unknown}; expected some of {sorted(names)}")
+
+
+class BedrockControl:
+    """Controls for the mocked Bedrock of one account and region."""
+
+    def __init__(self, region: str = "us-east-1", account_id: str = DEFAULT_ACCOUNT_ID) -> None:
+        self.region = region
+        self.account_id = account_id
+
+    @property
+    def _runtime(self) -> Any:
+        from .bedrockruntime.models import bedrockruntime_backends
+
+        return bedrockruntime_backends[self.account_id][self.region]
+
+    def configure_streaming(self, **settings: Any) -> dict[str, Any]:
+        """Replace the stream settings (see :class:`StreamSettings`); returns them."""
+        _known(StreamSettings, settings)
+        self._runtime.stream_settings = StreamSettings(**settings)
+        return self.get_streaming()
+
+    def get_streaming(self) -> dict[str, Any]:
+        """The current stream settings."""
+        return asdict(self._runtime.stream_settings)
+
+    def inject_stream_error(self, **fault: Any) -> dict[str, Any]:
+        """Queue an exception event for the next streams (see :class:`StreamFault`)."""
+        _known(StreamFault, fault)
+        queued = StreamFault(**fault)
+        self._runtime.add_stream_fault(queued)
+        return asdict(queued)
+
+    def clear_stream_errors(self) -> dict[str, Any]:
+        """Drop every queued stream error."""
+        self._runtime.clear_stream_faults()
+        return {}
+
+
+class RemoteControl:
+    """The same operations as :class:`BedrockControl`, sent to a running server."""
+
+    def __init__(
+        self, endpoint_url: str, region: str = "us-east-1", account_id: str = DEFAULT_ACCOUNT_ID
+    ) -> None:
+        self.endpoint_url = endpoint_url.rstrip("/")
+        self.region = region
+        self.account_id = account_id
+
+    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+        import requests
+
+        response = requests.post(
+            f"{self.endpoint_url}/moto-api/bedrock/{operation}",
+            json={"region": self.region, "account_id": self.account_id, **kwargs},
+            timeout=30,
+        )
+        body: dict[str, Any] = response.json()
+        if response.status_code != 200:
+            raise ConfigError(body.get("message", response.text))
+        return body
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in OPERATIONS:
+            raise AttributeError(name)
+        return lambda **kwargs: self._call(name, **kwargs)
+
+
+def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
+    """moto-api handler: ``POST /moto-api/bedrock/<operation>`` runs that control operation."""
+    json_headers = {"Content-Type": "application/json"}
+    operation = full_url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
+    if request.method != "POST":
+        return 405, json_headers, json.dumps({"message": "Use POST with a JSON object body."})
+    if operation not in OPERATIONS:
+        message = f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}"
+        return 404, json_headers, json.dumps({"message": message})
+    try:
+        raw = request.data or b"{}"
+        kwargs = json.loads(raw)
+        if not isinstance(kwargs, dict):
+            raise ConfigError("the body must be a JSON object")
+        control = BedrockControl(
+            region=str(kwargs.pop("region", "us-east-1")),
+            account_id=str(kwargs.pop("account_id", DEFAULT_ACCOUNT_ID)),
+        )
+        result = getattr(control, operation)(**kwargs)
+    except (ConfigError, ValueError, TypeError) as error:
+        return 400, json_headers, json.dumps({"message": str(error)})
+    return 200, json_headers, json.dumps(result)

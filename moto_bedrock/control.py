@@ -81,11 +81,11 @@ class RemoteControl:
         self.region = region
         self.account_id = account_id
 
-    def _call(self, operation: str, **kwargs: Any) -> dict[str, Any]:
+    def _call(self, name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         import requests
 
         response = requests.post(
-            f"{self.endpoint_url}/moto-api/bedrock/{operation}",
+            f"{self.endpoint_url}/moto-api/bedrock/{name}",
             json={"region": self.region, "account_id": self.account_id, **kwargs},
             timeout=30,
         )
@@ -97,7 +97,7 @@ class RemoteControl:
     def __getattr__(self, name: str) -> Any:
         if name not in OPERATIONS:
             raise AttributeError(name)
-        return lambda **kwargs: self._call(name, **kwargs)
+        return lambda **kwargs: self._call(name, kwargs)
 
 
 def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:

@@ -2,7 +2,8 @@
 
 It wraps (never subclasses) the mock that ``moto.mock_aws`` would create, so nesting with
 ``mock_aws`` shares moto's single patching state, and adds what ``mock_aws`` lacks:
-``async def`` tests and config honoured in the bare decorator form.
+``async def`` tests, aiobotocore clients in-process, and config honoured in the bare
+decorator form.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any, TypeVar, overload
 import moto
 from moto.core.config import DefaultConfig
 
-from . import _moto
+from . import _aio, _moto
 
 __all__ = ["BedrockMock", "mock_bedrock"]
 
@@ -28,6 +29,7 @@ class BedrockMock:
 
     def __init__(self, config: DefaultConfig | None = None) -> None:
         _moto.install()
+        _aio.install()
         self._mock = moto.mock_aws(config=config)
 
     def start(self, reset: bool = True) -> None:

@@ -21,6 +21,7 @@ import requests
 from botocore.config import Config
 
 from moto_bedrock import mock_bedrock
+from moto_bedrock.control import BedrockControl, RemoteControl
 
 REGION = "us-east-1"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -92,6 +93,12 @@ class Aws:
             config=Config(retries={"max_attempts": 1}, **config),
         )
 
+    def controls(self, region: str = REGION) -> Any:
+        """The control API for this mode: in-process calls, or HTTP to the server."""
+        if self.endpoint_url is None:
+            return BedrockControl(region=region)
+        return RemoteControl(self.endpoint_url, region=region)
+
     def runtime_url(self, region: str = REGION) -> str:
         """Base URL for raw HTTP calls to bedrock-runtime in this mode."""
         return self.endpoint_url or f"https://bedrock-runtime.{region}.amazonaws.com"
@@ -121,7 +128,6 @@ def control(aws: Aws) -> Any:
 
 def user(text: str) -> dict[str, Any]:
     return {"role": "user", "content": [{"text": text}]}
-
 
 
 def signed_request(

@@ -78,6 +78,7 @@ def test_a_client_that_hangs_up_mid_stream_does_not_hurt_the_server() -> None:
     url = f"http://127.0.0.1:{port}"
     try:
         requests.get(f"{url}/moto-api/data.json", timeout=5)
+        time.sleep(0.3)  # let the thread that served that request finish
         baseline = threading.active_count()
         BedrockControl().configure_streaming(tokens_per_second=20)  # the server shares our backends
         body = json.dumps({"messages": [user("Tell me a long story")]}).encode()

@@ -378,3 +378,21 @@ def test_aiobotocore_parses_every_stream(aws: Aws) -> None:
     assert stream_text(events) == converse_text(whole)
     assert events[-1]["metadata"]["usage"] == whole["usage"]
     assert chunks[-1]["type"] == "message_stop"
+
+
+def test_in_process_and_server_send_the_same_bytes(server_url: str) -> None:
+    from moto_bedrock import mock_bedrock
+
+    body = json.dumps(
+        {"messages": [user("Same bytes please")], "inferenceConfig": {"maxTokens": 9}}
+    )
+    path = f"/model/{HAIKU}/converse-stream"
+    headers = {"Content-Type": "application/json"}
+    with mock_bedrock():
+        local = signed_request(
+            "POST", f"https://bedrock-runtime.us-east-1.amazonaws.com{path}", body, headers
+        )
+    remote = signed_request("POST", f"{server_url}{path}", body, headers)
+    assert local.status_code == remote.status_code == 200
+    assert local.content == remote.content
+    assert len(raw_frames(local.content)) == 1 + 9 + 3

@@ -10,10 +10,10 @@ from typing import Any
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from ..catalog import FoundationModel, load_catalog
-from ..codecs import NativeRequest, codec_for, malformed
+from ..codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
 from ..conversation import check_conversation
 from ..ids import IdFactory
-from ..inference import InferenceResult, PromptCache, finish
+from ..inference import InferenceResult, PromptCache, finish, input_token_count
 from ..resolution import ResolvedModel, resolve_model
 from ..responders import DefaultResponder, Invocation, Responder
 from ..streaming import (
@@ -183,21 +183,32 @@ class BedrockRuntimeBackend(BaseBackend):
 
     # -- InvokeModel --------------------------------------------------------------------
 
-    def _invoke(
-        self, operation: str, model: FoundationModel, model_id: str, body: bytes
-    ) -> tuple[Any, InferenceResult, str]:
-        """Parse a native body, answer it; returns (codec, result, message id)."""
+    def _codec(self, operation: str, model: FoundationModel) -> Any:
         codec = codec_for(model.family)
         if codec is None:
             raise NotEmulated(f"{operation} for {model.model_id} (the {model.family} body format)")
+        return codec
+
+    @staticmethod
+    def _native_body(body: bytes) -> dict[str, Any]:
         try:
             native = json.loads(body or b"{}")
         except (ValueError, UnicodeDecodeError):
             raise malformed("#: expected type: JSONObject, found: invalid JSON") from None
         if not isinstance(native, dict):
             raise malformed(f"#: expected type: JSONObject, found: {type(native).__name__}")
+        return native
+
+    def _native_invocation(
+        self,
+        operation: str,
+        codec: Any,
+        model: FoundationModel,
+        model_id: str,
+        native: dict[str, Any],
+    ) -> Invocation:
         request: NativeRequest = codec.parse_request(native, model)
-        invocation = Invocation(
+        return Invocation(
             operation=operation,
             model_id=model_id,
             model=model,
@@ -206,25 +217,47 @@ class BedrockRuntimeBackend(BaseBackend):
             inference_config=request.inference_config,
             tool_config=request.tool_config,
         )
-        result = self._answer(invocation, request.inference_config.get("maxTokens"))
-        seed = json.dumps(native, sort_keys=True, default=str)
-        return codec, result, self.ids.make("msg_bdrk_01", seed, 24)
 
-    def invoke_model(self, model_id: str, body: bytes) -> tuple[bytes, InferenceResult]:
-        """Answer InvokeModel: the native response body and the result behind it."""
+    def _make_id(self, seed: str) -> MakeId:
+        return lambda prefix, length: self.ids.make(prefix, seed, length)
+
+    def invoke_model(self, model_id: str, body: bytes) -> tuple[bytes, dict[str, int]]:
+        """Answer InvokeModel: the native response body and its token counts."""
         model = self.resolve(model_id).model
-        codec, result, message_id = self._invoke("InvokeModel", model, model_id, body)
+        codec = self._codec("InvokeModel", model)
+        native = self._native_body(body)
+        kind = kind_of(codec)
+        if kind != "text":
+            response, input_tokens = (
+                codec.embed(native, model) if kind == "embedding" else codec.generate(native, model)
+            )
+            counts = {
+                "inputTokens": input_tokens,
+                "outputTokens": 0,
+                "latencyMs": 100 + input_tokens // 10,
+            }
+            return json.dumps(response).encode(), counts
+        invocation = self._native_invocation("InvokeModel", codec, model, model_id, native)
+        result = self._answer(invocation, invocation.inference_config.get("maxTokens"))
+        make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
+        response = codec.render_response(result, model, make_id)
         self._sleep_like_a_model(result)
-        return json.dumps(codec.render_response(result, model, message_id)).encode(), result
+        counts = {**result.usage, "latencyMs": result.latency_ms}
+        return json.dumps(response).encode(), counts
 
     def invoke_model_with_response_stream(self, model_id: str, body: bytes) -> StreamPlan:
         """Answer InvokeModelWithResponseStream: native stream objects as ``chunk`` events."""
+        operation = "InvokeModelWithResponseStream"
         model = self._resolve_streaming(model_id)
-        codec, result, message_id = self._invoke(
-            "InvokeModelWithResponseStream", model, model_id, body
-        )
+        codec = self._codec(operation, model)
+        native = self._native_body(body)
+        if kind_of(codec) != "text":
+            raise ValidationException(UNSUPPORTED_FOR_STREAMING)
+        invocation = self._native_invocation(operation, codec, model, model_id, native)
+        result = self._answer(invocation, invocation.inference_config.get("maxTokens"))
         settings = self.stream_settings
-        chunks = codec.render_stream(result, model, message_id, settings.pieces)
+        make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
+        chunks = codec.render_stream(result, model, make_id, settings.pieces)
         metrics = {
             "inputTokenCount": result.usage["inputTokens"],
             "outputTokenCount": result.usage["outputTokens"],
@@ -241,8 +274,36 @@ class BedrockRuntimeBackend(BaseBackend):
         return StreamPlan(
             events=[{"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks],
             delays=pace(chunks, settings, codec.delta_text),
-            fault=self.take_stream_fault("InvokeModelWithResponseStream"),
+            fault=self.take_stream_fault(operation),
         )
+
+    # -- CountTokens --------------------------------------------------------------------
+
+    def count_tokens(self, model_id: str, request: dict[str, Any]) -> int:
+        """Input tokens of a Converse or InvokeModel request, as usage would report them."""
+        model = self.resolve(model_id).model
+        if "converse" in request:
+            converse = request["converse"]
+            if not model.converse:
+                raise ValidationException(UNSUPPORTED_ACTION_FOR_MODEL)
+            invocation = Invocation(
+                operation="CountTokens",
+                model_id=model_id,
+                model=model,
+                messages=converse.get("messages", []),
+                system=converse.get("system", []),
+                tool_config=converse.get("toolConfig"),
+            )
+            return input_token_count(invocation)
+        codec = self._codec("CountTokens", model)
+        native = self._native_body(request["invokeModel"].get("body", b""))
+        kind = kind_of(codec)
+        if kind == "embedding":
+            return int(codec.embed(native, model)[1])
+        if kind == "image":
+            return int(codec.generate(native, model)[1])
+        invocation = self._native_invocation("CountTokens", codec, model, model_id, native)
+        return input_token_count(invocation)
 
 
 # bedrock-runtime has no region list in botocore's endpoint data; it runs wherever the

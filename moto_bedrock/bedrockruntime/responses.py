@@ -39,15 +39,15 @@ class BedrockRuntimeResponse(BedrockProtocol):
         return StreamResult(self.backend.converse_stream(**self._converse_request()))
 
     def invoke_model(self) -> ActionResult:
-        body, result = self.backend.invoke_model(
+        body, counts = self.backend.invoke_model(
             self._get_param("modelId"), self._get_param("body") or b""
         )
         # Not in the service model; SDKs expose them only as raw HTTP headers.
         self.response_headers.update(
             {
-                "x-amzn-bedrock-input-token-count": str(result.usage["inputTokens"]),
-                "x-amzn-bedrock-output-token-count": str(result.usage["outputTokens"]),
-                "x-amzn-bedrock-invocation-latency": str(result.latency_ms),
+                "x-amzn-bedrock-input-token-count": str(counts["inputTokens"]),
+                "x-amzn-bedrock-output-token-count": str(counts["outputTokens"]),
+                "x-amzn-bedrock-invocation-latency": str(counts["latencyMs"]),
             }
         )
         return ActionResult({"body": body, "contentType": "application/json"})
@@ -57,3 +57,7 @@ class BedrockRuntimeResponse(BedrockProtocol):
             self._get_param("modelId"), self._get_param("body") or b""
         )
         return StreamResult(plan, headers={"X-Amzn-Bedrock-Content-Type": "application/json"})
+
+    def count_tokens(self) -> ActionResult:
+        count = self.backend.count_tokens(self._get_param("modelId"), self._get_param("input"))
+        return ActionResult({"inputTokens": count})

@@ -1,20 +1,34 @@
-"""Per-provider InvokeModel body formats, one small module per family.
+"""Per-provider InvokeModel body formats, one small module per model family.
 
-Each codec does the same jobs: ``parse_request`` turns the native JSON body into a
-Converse-shaped :class:`NativeRequest`; ``render_response`` and ``render_stream`` turn the
-shared :class:`~moto_bedrock.inference.InferenceResult` into the native response body and
-native stream objects; ``delta_text`` tells the pacing how much text a stream object holds.
+Three kinds of codec module, found by family name (``nova-canvas`` → ``nova_canvas.py``):
+
+* **text** codecs (``anthropic``, ``nova``, ``llama``...) define
+  ``parse_request(body, model) -> NativeRequest`` (the native body translated into the
+  Converse-shaped fields, so the same responder, limits and usage apply),
+  ``render_response(result, model, make_id) -> dict`` (the native response body),
+  ``render_stream(result, model, make_id, pieces) -> list[dict]`` (the native stream
+  objects, without the final invocation metrics, which the backend adds) and
+  ``delta_text(chunk) -> str | None`` (the text a stream object carries, for pacing);
+* **embedding** codecs define ``embed(body, model) -> (response, input_tokens)``;
+* **image** codecs define ``generate(body, model) -> (response, input_tokens)``.
+
+Every codec rejects a bad body with :func:`malformed`, Bedrock's JSON-schema style text.
 """
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from ..bedrockruntime.exceptions import ValidationException
 
-__all__ = ["NativeRequest", "codec_for", "malformed"]
+__all__ = ["MakeId", "NativeRequest", "codec_for", "malformed"]
+
+#: ``make_id(prefix, length)``: a fresh, reproducible id such as ``msg_bdrk_01…``.
+MakeId = Callable[[str, int], str]
 
 
 @dataclass
@@ -36,8 +50,19 @@ def malformed(detail: str) -> ValidationException:
 
 def codec_for(family: str) -> ModuleType | None:
     """The codec module of a model family, or None if that family is not emulated yet."""
-    if family == "anthropic":
-        from . import anthropic
+    name = family.replace("-", "_")
+    try:
+        return importlib.import_module(f"{__name__}.{name}")
+    except ModuleNotFoundError as error:
+        if error.name != f"{__name__}.{name}":
+            raise
+        return None
 
-        return anthropic
-    return None
+
+def kind_of(codec: ModuleType) -> str:
+    """``text``, ``embedding`` or ``image``: which of the interfaces above a codec has."""
+    if hasattr(codec, "embed"):
+        return "embedding"
+    if hasattr(codec, "generate"):
+        return "image"
+    return "text"

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import NativeRequest, malformed
+from . import MakeId, NativeRequest, malformed
 
 ANTHROPIC_VERSION = "bedrock-2023-05-31"
 KNOWN_KEYS = {
@@ -193,11 +193,11 @@ def _native_block(block: dict[str, Any]) -> dict[str, Any]:
 
 
 def render_response(
-    result: InferenceResult, model: FoundationModel, message_id: str
+    result: InferenceResult, model: FoundationModel, make_id: MakeId
 ) -> dict[str, Any]:
     """The InvokeModel response body."""
     return {
-        "id": message_id,
+        "id": make_id("msg_bdrk_01", 24),
         "type": "message",
         "role": "assistant",
         "model": _model_name(model),
@@ -209,7 +209,7 @@ def render_response(
 
 
 def render_stream(
-    result: InferenceResult, model: FoundationModel, message_id: str, pieces: Any
+    result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Any
 ) -> list[dict[str, Any]]:
     """The native stream objects, one per chunk, without the final invocation metrics."""
     usage = _usage(result)
@@ -219,7 +219,7 @@ def render_stream(
             "type": "message_start",
             "message": {
                 "model": _model_name(model),
-                "id": message_id,
+                "id": make_id("msg_bdrk_01", 24),
                 "type": "message",
                 "role": "assistant",
                 "content": [],

@@ -56,9 +56,11 @@ def test_anthropic_ids_are_unique_per_call(runtime: Any) -> None:
 def test_ids_are_reproducible_from_run_to_run() -> None:
     from moto_bedrock.ids import IdFactory
 
-    runs = [
-        [IdFactory().make("msg_bdrk_01", seed, 24) for seed in ("a", "a", "b")] for _ in range(2)
-    ]
+    def run() -> list[str]:
+        factory = IdFactory()  # a fresh backend's factory
+        return [factory.make("msg_bdrk_01", seed, 24) for seed in ("a", "a", "b")]
+
+    runs = [run(), run()]
     assert runs[0] == runs[1]
     assert len(set(runs[0])) == 3
 

@@ -1,0 +1,176 @@
+"""Amazon Titan Text (Express, Lite, Premier) on InvokeModel: ``inputText`` in, results out.
+
+Request/response/stream shapes: ``shared/reference/bedrock-wire.md`` §3.2; limits §2.4. The
+conversational ``User: …\\nBot:`` form is taken apart into Converse-shaped turns, so the
+responder sees the user's question, not the markers.
+
+Titan's captured errors name no JSON pointer for nested keys (``string [Human:] does not
+match pattern ^(\\|+|User:)$``), so only the root-level required/extraneous texts carry
+one (``#: required key [inputText] not found``, as the other codecs word it; the root text
+itself was not captured for Titan).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..catalog import FoundationModel
+from ..inference import InferenceResult
+from . import MakeId, NativeRequest, malformed
+from .nova import Pieces, check_keys, json_type
+
+KNOWN_KEYS = ("inputText", "textGenerationConfig")
+CONFIG_KEYS = ("temperature", "topP", "maxTokenCount", "stopSequences")
+DEFAULT_MAX_TOKEN_COUNT = 512
+# Observed for Express; assumed for Lite and Premier too.
+MAX_INPUT_CHARS = 42000
+# Titan accepts a single stop sequence, and only pipes or "User:" (boto3#3993).
+STOP_PATTERN = r"^(\|+|User:)$"
+STOP_LIMIT = 1
+_COMPLETION = {
+    "max_tokens": "LENGTH",
+    "stop_sequence": "STOP_CRITERIA_MET",
+    "content_filtered": "CONTENT_FILTERED",
+    "guardrail_intervened": "CONTENT_FILTERED",
+}
+# Streams say FINISH where the whole response says FINISHED (captured real chunks).
+_FINISHED, _FINISH = "FINISHED", "FINISH"
+
+_SPEAKER = re.compile(r"^(User|Bot):", re.MULTILINE)
+
+
+def _turn(role: str, text: str) -> dict[str, Any]:
+    return {"role": role, "content": [{"text": text}]}
+
+
+def _typed(value: Any, expected: str) -> None:
+    found = json_type(value)
+    if found != expected and not (expected == "Number" and found in ("Integer", "BigDecimal")):
+        raise malformed(f"expected type: {expected}, found: {found}")
+
+
+def _setting(settings: dict[str, Any], key: str, expected: str, high: float | None) -> Any:
+    """A ``textGenerationConfig`` value checked for type and ``[0, high]``, or None."""
+    if key not in settings:
+        return None
+    value = settings[key]
+    _typed(value, expected)
+    if value < 0:
+        raise malformed(f"{value} is not greater or equal to 0")
+    if high is not None and value > high:
+        raise malformed(f"{value} is not less or equal to {high}")
+    return value
+
+
+def _turns(text: str) -> list[dict[str, Any]]:
+    """``User: q\\nBot: a\\nUser: q2\\nBot:`` as alternating Converse turns."""
+    speakers = list(_SPEAKER.finditer(text))
+    if not speakers:
+        return [_turn("user", text)]
+    messages: list[dict[str, Any]] = []
+    # An instruction written before the first "User:" belongs to the question.
+    lead = text[: speakers[0].start()].strip()
+    for index, speaker in enumerate(speakers):
+        end = speakers[index + 1].start() if index + 1 < len(speakers) else len(text)
+        said = text[speaker.end() : end].strip()
+        role = "user" if speaker.group(1) == "User" else "assistant"
+        if role == "user" and lead:
+            said, lead = f"{lead}\n{said}".strip(), ""
+        if not said:
+            continue  # the trailing "Bot:" that asks for the answer
+        if messages and messages[-1]["role"] == role:
+            messages[-1]["content"][0]["text"] += f"\n{said}"
+        else:
+            messages.append(_turn(role, said))
+    if lead or not messages:
+        messages.insert(0, _turn("user", lead))
+    return messages
+
+
+def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest:
+    """Check a Titan Text body the way Bedrock does and translate it."""
+    check_keys(body, "#", ("inputText",), KNOWN_KEYS)
+    text = body["inputText"]
+    _typed(text, "String")
+    if len(text) > MAX_INPUT_CHARS:
+        raise malformed(f"expected maxLength: {MAX_INPUT_CHARS}, actual: {len(text)}")
+    settings = body.get("textGenerationConfig", {})
+    _typed(settings, "JSONObject")
+    extra = sorted(set(settings) - set(CONFIG_KEYS))
+    if extra:
+        raise malformed(f"extraneous key [{extra[0]}] is not permitted")
+    max_tokens = _setting(settings, "maxTokenCount", "Integer", model.max_output_tokens)
+    config: dict[str, Any] = {
+        "maxTokens": DEFAULT_MAX_TOKEN_COUNT if max_tokens is None else max_tokens
+    }
+    for key in ("temperature", "topP"):
+        value = _setting(settings, key, "Number", 1)
+        if value is not None:
+            config[key] = value
+    if "stopSequences" in settings:
+        stop = settings["stopSequences"]
+        _typed(stop, "JSONArray")
+        if len(stop) > STOP_LIMIT:
+            raise malformed(f"expected maximum item count: {STOP_LIMIT}, found: {len(stop)}")
+        for sequence in stop:
+            _typed(sequence, "String")
+            if not re.match(STOP_PATTERN, sequence):
+                raise malformed(f"string [{sequence}] does not match pattern {STOP_PATTERN}")
+        config["stopSequences"] = list(stop)
+    return NativeRequest(_turns(text), [], config)
+
+
+def _text(result: InferenceResult) -> str:
+    return "".join(str(block["text"]) for block in result.content if "text" in block)
+
+
+def render_response(
+    result: InferenceResult, model: FoundationModel, make_id: MakeId
+) -> dict[str, Any]:
+    """The InvokeModel response body."""
+    return {
+        "inputTextTokenCount": result.usage["inputTokens"],
+        "results": [
+            {
+                "tokenCount": result.usage["outputTokens"],
+                "outputText": _text(result),
+                "completionReason": _COMPLETION.get(result.stop_reason, _FINISHED),
+            }
+        ],
+    }
+
+
+def render_stream(
+    result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
+) -> list[dict[str, Any]]:
+    """One chunk per text piece; the first carries the input count, the last the rest.
+
+    Titan has no closing chunk: the last text piece carries ``completionReason`` and
+    ``totalOutputTextTokenCount`` (and, from the backend, the invocation metrics).
+    """
+    text = _text(result)
+    parts = pieces(text) or [text]  # Titan's last chunk is a text chunk: keep one
+    chunks: list[dict[str, Any]] = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
+        chunks.append(
+            {
+                "outputText": part,
+                "index": 0,  # the result's index (Titan returns one result), not the chunk's
+                "totalOutputTextTokenCount": result.usage["outputTokens"] if last else None,
+                "completionReason": _COMPLETION.get(result.stop_reason, _FINISH) if last else None,
+                "inputTextTokenCount": result.usage["inputTokens"] if index == 0 else None,
+            }
+        )
+    return chunks
+
+
+def delta_text(chunk: dict[str, Any]) -> str | None:
+    """The text a stream chunk carries (every Titan chunk carries some)."""
+    return str(chunk["outputText"])
+
+
+def text_of(body: dict[str, Any]) -> str:
+    """The reply text of a native response (for tests and parity checks)."""
+    return "".join(str(r.get("outputText", "")) for r in body.get("results", []))

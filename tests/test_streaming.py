@@ -381,8 +381,11 @@ def test_aiobotocore_parses_every_stream(aws: Aws) -> None:
 
 
 def test_in_process_and_server_send_the_same_bytes(server_url: str) -> None:
+    import requests
+
     from moto_bedrock import mock_bedrock
 
+    requests.post(f"{server_url}/moto-api/reset", timeout=5)  # earlier tests may leave settings
     body = json.dumps(
         {"messages": [user("Same bytes please")], "inferenceConfig": {"maxTokens": 9}}
     )

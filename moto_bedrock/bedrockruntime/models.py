@@ -93,9 +93,10 @@ class BedrockRuntimeBackend(BaseBackend):
                 f"Try again with a maximum tokens value that is lower than {limit}."
             )
         reply = self.responder(invocation)
-        budget = max_tokens or min(limit or DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS)
+        if max_tokens is None:
+            max_tokens = min(limit or DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS)
         with self.lock:
-            result = finish(invocation, reply, budget, self.prompt_cache)
+            result = finish(invocation, reply, max_tokens, self.prompt_cache)
         settings = self.stream_settings
         if settings.timed:
             result.latency_ms = settings.latency_ms(result.usage["outputTokens"])

@@ -77,3 +77,26 @@ def test_invoke_model_answers_every_model(runtime: Any, model: FoundationModel) 
     header = int(response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-bedrock-input-token-count"])
     counted = runtime.count_tokens(modelId=model_id, input={"invokeModel": {"body": body}})
     assert counted["inputTokens"] == header
+
+
+TEXT_MODELS = [m for m in MODELS if m.converse and m.family in BODIES]
+
+
+@pytest.mark.parametrize("model", TEXT_MODELS, ids=lambda m: m.model_id)
+def test_converse_and_native_body_give_the_same_reply(runtime: Any, model: FoundationModel) -> None:
+    from moto_bedrock.codecs import codec_for
+
+    model_id = callable_id(model)
+    converse = runtime.converse(
+        modelId=model_id,
+        messages=[{"role": "user", "content": [{"text": "Hi"}]}],
+        inferenceConfig={"maxTokens": 20},
+    )
+    response = runtime.invoke_model(modelId=model_id, body=json.dumps(BODIES[model.family]))
+    native = json.loads(response["body"].read())
+    headers = response["ResponseMetadata"]["HTTPHeaders"]
+    codec = codec_for(model.family)
+    assert codec is not None
+    assert codec.text_of(native) == converse["output"]["message"]["content"][0]["text"]
+    assert int(headers["x-amzn-bedrock-input-token-count"]) == converse["usage"]["inputTokens"]
+    assert int(headers["x-amzn-bedrock-output-token-count"]) == converse["usage"]["outputTokens"]

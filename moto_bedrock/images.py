@@ -1,10 +1,8 @@
-"""Image-generation support shared by the image codecs.
+"""Image work shared by the image codecs (their request checks are in :mod:`.codecs._schema`).
 
 * :func:`png` draws a deterministic placeholder picture (horizontal bands, each a shifted
   colour gradient) and encodes it as an 8-bit RGB PNG using only ``zlib`` and ``struct``;
-* :func:`image_size` reads the width and height of a PNG or JPEG input image;
-* :func:`check` validates a request body against a small JSON-schema subset and rejects it
-  in Bedrock's words (``Malformed input request: #/path: ...``).
+* :func:`image_size` reads the width and height of a PNG or JPEG input image.
 
 Why a hand-written DEFLATE encoder: ``zlib.compress`` output depends on the zlib build
 (zlib-ng, Intel or Cloudflare forks produce different bytes), so identical requests would
@@ -17,15 +15,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
-import re
 import struct
 import zlib
-from typing import Any
 
-from .codecs import malformed
-
-__all__ = ["check", "image_size", "png", "violations"]
+__all__ = ["image_size", "png"]
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 # The widest row a DEFLATE back-reference can repeat (maximum distance 32768 bytes).
@@ -199,110 +192,3 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         (length,) = struct.unpack(">H", data[offset + 2 : offset + 4])
         offset += 2 + length
     return None
-
-
-# -- request checks ---------------------------------------------------------------------
-
-# Bedrock validates native bodies with a JSON-schema validator (everit) and words failures
-# its way; these are the names it gives JSON value types.
-_TYPE_NAMES = {
-    "object": "JSONObject",
-    "array": "JSONArray",
-    "string": "String",
-    "integer": "Integer",
-    "number": "Number",
-    "boolean": "Boolean",
-}
-
-
-def _found(value: Any) -> str:
-    if value is None:
-        return "Null"
-    if isinstance(value, bool):
-        return "Boolean"
-    if isinstance(value, int):
-        return "Integer" if -(2**31) <= value < 2**31 else "Long"
-    if isinstance(value, float):
-        return "BigDecimal"
-    if isinstance(value, str):
-        return "String"
-    return "JSONArray" if isinstance(value, list) else "JSONObject"
-
-
-def _is(value: Any, kind: str) -> bool:
-    if isinstance(value, bool):
-        return kind == "boolean"
-    return {
-        "object": isinstance(value, dict),
-        "array": isinstance(value, list),
-        "string": isinstance(value, str),
-        "integer": isinstance(value, int),
-        "number": isinstance(value, (int, float)) and math.isfinite(value),
-        "boolean": False,
-    }[kind]
-
-
-def violations(value: Any, schema: dict[str, Any], path: str = "#") -> list[str]:
-    """Every way ``value`` breaks ``schema``, as ``path: message`` texts.
-
-    Supported keywords: type, enum, minimum, maximum, multipleOf, minLength, maxLength,
-    pattern, items, minItems, maxItems, properties, required and additionalProperties
-    (``false`` or absent). Order follows the validator: required, extraneous, members.
-    """
-    kind = schema["type"]
-    if not _is(value, kind):
-        return [f"{path}: expected type: {_TYPE_NAMES[kind]}, found: {_found(value)}"]
-    found: list[str] = []
-    if "enum" in schema and value not in schema["enum"]:
-        found.append(f"{path}: {value} is not a valid enum value")
-    if kind in ("integer", "number"):
-        if "minimum" in schema and value < schema["minimum"]:
-            found.append(f"{path}: {value} is not greater or equal to {schema['minimum']}")
-        if "maximum" in schema and value > schema["maximum"]:
-            found.append(f"{path}: {value} is not less or equal to {schema['maximum']}")
-        if "multipleOf" in schema and value % schema["multipleOf"]:
-            found.append(f"{path}: {value} is not a multiple of {schema['multipleOf']}")
-    elif kind == "string":
-        if len(value) < schema.get("minLength", 0):
-            found.append(f"{path}: expected minLength: {schema['minLength']}, actual: {len(value)}")
-        if len(value) > schema.get("maxLength", len(value)):
-            found.append(f"{path}: expected maxLength: {schema['maxLength']}, actual: {len(value)}")
-        if "pattern" in schema and not re.search(schema["pattern"], value):
-            found.append(f"{path}: string [{value}] does not match pattern {schema['pattern']}")
-    elif kind == "array":
-        if len(value) < schema.get("minItems", 0):
-            found.append(
-                f"{path}: expected minimum item count: {schema['minItems']}, found: {len(value)}"
-            )
-        if len(value) > schema.get("maxItems", len(value)):
-            found.append(
-                f"{path}: expected maximum item count: {schema['maxItems']}, found: {len(value)}"
-            )
-        for index, item in enumerate(value):
-            found += violations(item, schema["items"], f"{path}/{index}")
-    elif kind == "object":
-        members: dict[str, dict[str, Any]] = schema.get("properties", {})
-        for key in schema.get("required", ()):
-            if key not in value:
-                found.append(f"{path}: required key [{key}] not found")
-        if schema.get("additionalProperties") is False:
-            for key in value:
-                if key not in members:
-                    found.append(f"{path}: extraneous key [{key}] is not permitted")
-        for key, member in members.items():
-            if key in value:
-                found += violations(value[key], member, f"{path}/{key}")
-    return found
-
-
-def check(value: Any, schema: dict[str, Any]) -> None:
-    """Reject ``value`` unless it satisfies ``schema``, in Bedrock's words.
-
-    One violation is named with its path; several are counted, as Bedrock does
-    (``Malformed input request: 2 schema violations found, ...``).
-    """
-    found = violations(value, schema)
-    if len(found) == 1:
-        raise malformed(found[0])
-    if found:
-        raise malformed(f"{len(found)} schema violations found")

@@ -485,7 +485,10 @@ NEGATIVE: list[tuple[str, dict[str, Any], str]] = [
     (
         COHERE_EN,
         {"images": ["http://x/cat.png"], "input_type": "image"},
-        schema_error("#/images/0: string does not match pattern ^data:image/(jpeg|png);base64,"),
+        schema_error(
+            "#/images/0: string [http://x/cat.png] does not match pattern "
+            "^data:image/(jpeg|png);base64,"
+        ),
     ),
     (
         COHERE_V4,

@@ -12,7 +12,8 @@ Three kinds of codec module, found by family name (``nova-canvas`` → ``nova_ca
 * **embedding** codecs define ``embed(body, model) -> (response, input_tokens)``;
 * **image** codecs define ``generate(body, model) -> (response, input_tokens)``.
 
-Every codec rejects a bad body with :func:`malformed`, Bedrock's JSON-schema style text.
+Every codec rejects a bad body with :func:`malformed`, Bedrock's JSON-schema style text;
+the checks that produce those texts live in :mod:`._schema`.
 """
 
 from __future__ import annotations
@@ -25,10 +26,19 @@ from typing import Any
 
 from ..bedrockruntime.exceptions import ValidationException
 
-__all__ = ["MakeId", "NativeRequest", "codec_for", "malformed"]
+__all__ = [
+    "MakeId",
+    "NativeRequest",
+    "Pieces",
+    "codec_for",
+    "malformed",
+    "titan_too_many_tokens",
+]
 
 #: ``make_id(prefix, length)``: a fresh, reproducible id such as ``msg_bdrk_01…``.
 MakeId = Callable[[str, int], str]
+#: ``pieces(text)``: ``text`` cut into stream deltas that concatenate back to ``text``.
+Pieces = Callable[[str], list[str]]
 
 
 @dataclass
@@ -45,6 +55,15 @@ def malformed(detail: str) -> ValidationException:
     """Bedrock's JSON-schema style rejection of a native body."""
     return ValidationException(
         f"Malformed input request: {detail}, please reformat your input and try again."
+    )
+
+
+def titan_too_many_tokens(limit: int, count: int) -> ValidationException:
+    """The Titan embedding models' input-token limit error (text and multimodal)."""
+    # Text as observed from Titan embeddings, "400 Bad Request: " prefix included.
+    return ValidationException(
+        f"400 Bad Request: Too many input tokens. Max input tokens: {limit}, "
+        f"request input token count: {count}"
     )
 
 

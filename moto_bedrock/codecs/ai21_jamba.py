@@ -14,8 +14,8 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, malformed
-from .nova import Pieces, array, check_enum, check_keys, check_type, optional, strings
+from . import MakeId, NativeRequest, Pieces, malformed
+from ._schema import array, check_enum, check_keys, check_type, optional, strings
 
 # Unknown keys are rejected as for the other native bodies; that Jamba's schema is closed
 # too is assumed, not captured.

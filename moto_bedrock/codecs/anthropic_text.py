@@ -14,8 +14,8 @@ from typing import Any
 from ..bedrockruntime.exceptions import ValidationException
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest
-from .nova import Pieces, check_enum, check_keys, check_type, optional, strings
+from . import MakeId, NativeRequest, Pieces
+from ._schema import check_enum, check_keys, check_type, optional, strings
 
 HUMAN = "\n\nHuman:"
 ASSISTANT = "\n\nAssistant:"

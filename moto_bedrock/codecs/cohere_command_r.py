@@ -14,8 +14,8 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest
-from .nova import Pieces, array, check_enum, check_keys, check_type, optional, strings
+from . import MakeId, NativeRequest, Pieces
+from ._schema import array, check_enum, check_keys, check_type, optional, strings
 
 # Bedrock rejects keys outside this set ("extraneous key [stream] is not permitted" is a
 # captured Command R error).

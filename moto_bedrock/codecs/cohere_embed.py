@@ -27,7 +27,7 @@ from ..bedrockruntime.exceptions import ValidationException
 from ..catalog import FoundationModel
 from ..tokens import tokenize
 from . import malformed
-from .titan_embed_text import check_enum, check_keys, expect_type
+from ._schema import check_enum, check_keys, check_length, check_pattern, check_type, strings
 
 MAX_TEXTS = 96
 MAX_CHARACTERS = 2048
@@ -45,35 +45,20 @@ def _is_v3(model: FoundationModel) -> bool:
     return model.model_id.endswith("-v3")
 
 
-def _strings(body: dict[str, Any], key: str, max_items: int | None = None) -> list[str]:
-    values = body[key]
-    expect_type(values, "JSONArray", f"#/{key}")
-    if max_items is not None and len(values) > max_items:
-        raise malformed(f"#/{key}: expected maximum item count: {max_items}, found: {len(values)}")
-    for index, value in enumerate(values):
-        expect_type(value, "String", f"#/{key}/{index}")
-    return list(values)
-
-
 def _texts(body: dict[str, Any], model: FoundationModel) -> list[str]:
-    texts = _strings(body, "texts", MAX_TEXTS)
+    texts = strings(body["texts"], "#/texts", max_items=MAX_TEXTS)
     if _is_v3(model):
         for index, text in enumerate(texts):
-            if len(text) > MAX_CHARACTERS:
-                raise malformed(
-                    f"#/texts/{index}: expected maxLength: {MAX_CHARACTERS}, actual: {len(text)}"
-                )
+            check_length(text, f"#/texts/{index}", max_length=MAX_CHARACTERS)
     return texts
 
 
 def _images(body: dict[str, Any]) -> list[bytes]:
     decoded = []
-    for index, uri in enumerate(_strings(body, "images", MAX_IMAGES)):
-        match = _DATA_URI_RE.match(uri)
-        if match is None:
-            raise malformed(f"#/images/{index}: string does not match pattern {_DATA_URI}")
+    for index, uri in enumerate(strings(body["images"], "#/images", max_items=MAX_IMAGES)):
+        check_pattern(uri, _DATA_URI, f"#/images/{index}")
         try:
-            decoded.append(base64.b64decode(uri[match.end() :], validate=True))
+            decoded.append(base64.b64decode(_DATA_URI_RE.sub("", uri, count=1), validate=True))
         except (binascii.Error, ValueError):
             # Bedrock's own wording for undecodable images is not on record.
             raise ValidationException(
@@ -101,21 +86,19 @@ def _fit(text: str, limit: int, truncate: str) -> tuple[str, int]:
 def _options(body: dict[str, Any], model: FoundationModel) -> tuple[str, list[str] | None, int]:
     """``truncate``, ``embedding_types`` (None when absent) and the output dimension."""
     if "input_type" in body:
-        expect_type(body["input_type"], "String", "#/input_type")
+        check_type(body["input_type"], "String", "#/input_type")
         check_enum(body["input_type"], INPUT_TYPES, "#/input_type")
     truncate = body.get("truncate", "NONE")
-    expect_type(truncate, "String", "#/truncate")
+    check_type(truncate, "String", "#/truncate")
     check_enum(truncate, TRUNCATE, "#/truncate")
     types: list[str] | None = None
     if "embedding_types" in body:
-        types = _strings(body, "embedding_types")
-        if not types:
-            raise malformed("#/embedding_types: expected minimum item count: 1, found: 0")
+        types = strings(body["embedding_types"], "#/embedding_types", min_items=1)
         for index, kind in enumerate(types):
             check_enum(kind, EMBEDDING_TYPES, f"#/embedding_types/{index}")
     choices = model.embedding_dimensions or (1024,)
     dimensions = body.get("output_dimension", choices[0])
-    expect_type(dimensions, "Integer", "#/output_dimension")
+    check_type(dimensions, "Integer", "#/output_dimension")
     check_enum(dimensions, choices, "#/output_dimension")
     return str(truncate), types, int(dimensions)
 
@@ -141,9 +124,9 @@ def embed(body: dict[str, Any], model: FoundationModel) -> tuple[dict[str, Any],
     if "texts" not in body and "images" not in body:
         raise malformed("#: required key [texts] not found")
     if _is_v3(model):
-        check_keys(body, ["input_type"], KEYS)
+        check_keys(body, "#", ["input_type"], KEYS)
     else:
-        check_keys(body, [], V4_KEYS)
+        check_keys(body, "#", [], V4_KEYS)
     if "texts" in body and "images" in body:
         # One of the two, not both: the schema's oneOf, in the validator's words.
         raise malformed("#: 2 subschemas matched instead of one")

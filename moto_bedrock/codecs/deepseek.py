@@ -24,8 +24,8 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, malformed
-from .nova import Pieces, check_keys, check_type, optional, strings
+from . import MakeId, NativeRequest, Pieces
+from ._schema import check_keys, check_type, optional, strings
 
 KNOWN_KEYS = ("prompt", "temperature", "top_p", "max_tokens", "stop")
 DEFAULT_MAX_TOKENS = 8192
@@ -73,12 +73,7 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
         if value is not None:
             config[converse] = value
     if "stop" in body:
-        stop = strings(body["stop"], "#/stop")
-        if len(stop) > STOP_LIMIT:
-            raise malformed(
-                f"#/stop: expected maximum item count: {STOP_LIMIT}, found: {len(stop)}"
-            )
-        config["stopSequences"] = stop
+        config["stopSequences"] = strings(body["stop"], "#/stop", max_items=STOP_LIMIT)
     system, messages = _turns(body["prompt"])
     return NativeRequest(messages, system, config)
 

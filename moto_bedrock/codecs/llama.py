@@ -16,8 +16,8 @@ from typing import Any
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
 from ..tokens import count_tokens
-from . import MakeId, NativeRequest, malformed
-from .nova import Pieces, array, check_keys, check_type, optional
+from . import MakeId, NativeRequest, Pieces, malformed
+from ._schema import array, check_keys, check_type, optional
 
 KNOWN_KEYS = ("prompt", "temperature", "top_p", "max_gen_len")
 # The parameter page gives 512 as max_gen_len's default; the maximum is the catalog's

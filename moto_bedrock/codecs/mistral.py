@@ -12,8 +12,8 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, malformed
-from .nova import Pieces, check_keys, check_type, optional, strings
+from . import MakeId, NativeRequest, Pieces
+from ._schema import check_keys, check_type, optional, strings
 
 KNOWN_KEYS = ("prompt", "max_tokens", "stop", "temperature", "top_p", "top_k")
 STOP_LIMIT = 10
@@ -64,12 +64,7 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
     # top_k has no Converse counterpart: it is checked, then has no effect.
     optional(body, "top_k", "Integer", minimum=1, maximum=200)
     if "stop" in body:
-        stop = strings(body["stop"], "#/stop")
-        if len(stop) > STOP_LIMIT:
-            raise malformed(
-                f"#/stop: expected maximum item count: {STOP_LIMIT}, found: {len(stop)}"
-            )
-        config["stopSequences"] = stop
+        config["stopSequences"] = strings(body["stop"], "#/stop", max_items=STOP_LIMIT)
     return NativeRequest(_turns(body["prompt"]), [], config)
 
 

@@ -19,8 +19,8 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, malformed
-from .nova import Pieces, array, check_enum, check_keys, check_type, optional
+from . import MakeId, NativeRequest, Pieces, malformed
+from ._schema import array, check_enum, check_keys, check_type, optional
 
 KNOWN_KEYS = ("messages", "tools", "tool_choice", "max_tokens", "top_p", "temperature")
 MESSAGE_KEYS = ("role", "content", "tool_calls", "tool_call_id")

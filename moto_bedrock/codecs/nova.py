@@ -3,10 +3,6 @@
 Request/response/stream shapes: ``shared/reference/bedrock-wire.md`` §3.4. The body is the
 Converse request with base64 strings where Converse has bytes, so translating it is mostly
 checking it: the same responder, limits and usage then apply as for Converse.
-
-The JSON-schema checks at the top of this module are shared by the other native text codecs
-(``cohere_command_r``, ``ai21_jamba``, ``anthropic_text``). Their texts follow the everit
-validator Bedrock runs (``#/path: …``), as quoted in the reference §2.4.
 """
 
 from __future__ import annotations
@@ -14,113 +10,13 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable, Collection, Iterable
 from typing import Any
 
 from ..catalog import FoundationModel
 from ..conversation import check_conversation
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, malformed
-
-#: ``pieces(text)``: ``text`` cut into stream deltas that concatenate back to ``text``.
-Pieces = Callable[[str], list[str]]
-
-# -- JSON-schema checks shared by the native text codecs --------------------------------
-
-# Everit names the JSON type it found after the one it expected. Python floats come from
-# JSON numbers with a fraction, which Bedrock's parser reads as BigDecimal (unverified).
-_TYPE_NAMES: tuple[tuple[type, str], ...] = (
-    (bool, "Boolean"),  # before int: True is an int in Python
-    (int, "Integer"),
-    (float, "BigDecimal"),
-    (str, "String"),
-    (list, "JSONArray"),
-    (dict, "JSONObject"),
-)
-
-
-def json_type(value: Any) -> str:
-    """The everit name of a JSON value's type."""
-    for python_type, name in _TYPE_NAMES:
-        if isinstance(value, python_type):
-            return name
-    return "Null"
-
-
-def _is(value: Any, expected: str) -> bool:
-    if expected == "Number":
-        return json_type(value) in ("Integer", "BigDecimal")
-    return json_type(value) == expected
-
-
-def check_type(value: Any, expected: str, path: str) -> None:
-    """Reject ``value`` unless it is of the everit type ``expected`` (or ``Number``)."""
-    if not _is(value, expected):
-        raise malformed(f"{path}: expected type: {expected}, found: {json_type(value)}")
-
-
-def check_keys(
-    obj: dict[str, Any], path: str, required: Iterable[str], known: Collection[str] | None
-) -> None:
-    """Required keys first, then keys outside ``known`` (None: any key is allowed)."""
-    for key in required:
-        if key not in obj:
-            raise malformed(f"{path}: required key [{key}] not found")
-    if known is not None:
-        extra = sorted(set(obj) - set(known))
-        if extra:
-            raise malformed(f"{path}: extraneous key [{extra[0]}] is not permitted")
-
-
-def check_enum(value: Any, allowed: Collection[Any], path: str) -> None:
-    if value not in allowed:
-        raise malformed(f"{path}: {value} is not a valid enum value")
-
-
-def check_range(
-    value: float, path: str, minimum: float | None = None, maximum: float | None = None
-) -> None:
-    if minimum is not None and value < minimum:
-        raise malformed(f"{path}: {value} is not greater or equal to {minimum}")
-    if maximum is not None and value > maximum:
-        raise malformed(f"{path}: {value} is not less or equal to {maximum}")
-
-
-def optional(
-    obj: dict[str, Any],
-    key: str,
-    expected: str,
-    path: str = "#",
-    minimum: float | None = None,
-    maximum: float | None = None,
-) -> Any:
-    """``obj[key]`` checked for type and range, or None when the key is absent."""
-    if key not in obj:
-        return None
-    value = obj[key]
-    where = f"{path}/{key}"
-    check_type(value, expected, where)
-    if expected in ("Integer", "Number"):
-        check_range(value, where, minimum, maximum)
-    return value
-
-
-def array(value: Any, path: str, min_items: int = 0) -> list[Any]:
-    check_type(value, "JSONArray", path)
-    if len(value) < min_items:
-        raise malformed(f"{path}: expected minimum item count: {min_items}, found: {len(value)}")
-    return list(value)
-
-
-def strings(value: Any, path: str) -> list[str]:
-    """A JSON array of strings, such as a list of stop sequences."""
-    items = array(value, path)
-    for index, item in enumerate(items):
-        check_type(item, "String", f"{path}/{index}")
-    return items
-
-
-# -- Nova -------------------------------------------------------------------------------
+from . import MakeId, NativeRequest, Pieces, malformed
+from ._schema import array, check_enum, check_keys, check_type, optional, strings
 
 KNOWN_KEYS = {"schemaVersion", "system", "messages", "inferenceConfig", "toolConfig"}
 # ``max_new_tokens`` is the name older Nova docs used; ``reasoningConfig`` belongs to Nova 2

@@ -29,9 +29,10 @@ import json
 from typing import Any
 
 from ..catalog import FoundationModel
-from ..images import check, image_size, png
+from ..images import image_size, png
 from ..tokens import count_tokens
 from . import malformed
+from ._schema import check_schema
 
 __all__ = ["generate"]
 
@@ -97,7 +98,7 @@ def _input_size(value: str) -> tuple[int, int]:
 
 def generate(body: dict[str, Any], model: FoundationModel) -> tuple[dict[str, Any], int]:
     """Answer a Stability body: (native response, input token count)."""
-    check(body, _schema(model))
+    check_schema(body, _schema(model))
     if body.get("mode") == "image-to-image":
         for key in ("image", "strength"):
             if key not in body:

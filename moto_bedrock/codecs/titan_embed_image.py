@@ -18,8 +18,8 @@ from .. import embeddings
 from ..bedrockruntime.exceptions import ValidationException
 from ..catalog import FoundationModel
 from ..tokens import count_tokens
-from . import malformed
-from .titan_embed_text import check_enum, check_keys, expect_type, too_many_tokens
+from . import malformed, titan_too_many_tokens
+from ._schema import check_enum, check_keys, check_length, check_type
 
 KEYS = ("inputText", "inputImage", "embeddingConfig")
 TEXT_TOKEN_LIMIT = 128
@@ -29,21 +29,18 @@ def _output_length(body: dict[str, Any], choices: tuple[int, ...]) -> int:
     if "embeddingConfig" not in body:
         return choices[0]
     config = body["embeddingConfig"]
-    expect_type(config, "JSONObject", "#/embeddingConfig")
-    check_keys(
-        config, ["outputEmbeddingLength"], ["outputEmbeddingLength"], path="#/embeddingConfig"
-    )
+    check_type(config, "JSONObject", "#/embeddingConfig")
+    check_keys(config, "#/embeddingConfig", ["outputEmbeddingLength"], ["outputEmbeddingLength"])
     length = config["outputEmbeddingLength"]
     path = "#/embeddingConfig/outputEmbeddingLength"
-    expect_type(length, "Integer", path)
+    check_type(length, "Integer", path)
     check_enum(length, choices, path)
     return int(length)
 
 
 def _image(value: Any) -> bytes:
-    expect_type(value, "String", "#/inputImage")
-    if not value:
-        raise malformed("#/inputImage: expected minLength: 1, actual: 0")
+    check_type(value, "String", "#/inputImage")
+    check_length(value, "#/inputImage", min_length=1)
     try:
         return base64.b64decode(value, validate=True)
     except (binascii.Error, ValueError):
@@ -53,7 +50,7 @@ def _image(value: Any) -> bytes:
 
 def embed(body: dict[str, Any], model: FoundationModel) -> tuple[dict[str, Any], int]:
     """Check a Titan Multimodal Embeddings body and answer it: (response, input tokens)."""
-    check_keys(body, [], KEYS)
+    check_keys(body, "#", [], KEYS)
     if "inputText" not in body and "inputImage" not in body:
         # The schema is an anyOf over the two inputs; this is the validator's anyOf text.
         raise malformed("#: no subschema matched out of the total 2 subschemas")
@@ -63,13 +60,12 @@ def embed(body: dict[str, Any], model: FoundationModel) -> tuple[dict[str, Any],
     tokens = 0
     if "inputText" in body:
         text = body["inputText"]
-        expect_type(text, "String", "#/inputText")
-        if not text:
-            raise malformed("#/inputText: expected minLength: 1, actual: 0")
+        check_type(text, "String", "#/inputText")
+        check_length(text, "#/inputText", min_length=1)
         tokens = count_tokens(text)
         limit = model.context_window or TEXT_TOKEN_LIMIT
         if tokens > limit:
-            raise too_many_tokens(limit, tokens)
+            raise titan_too_many_tokens(limit, tokens)
         parts.append(embeddings.embed_text(text, dimensions))
     if "inputImage" in body:
         parts.append(embeddings.embed_bytes(_image(body["inputImage"]), dimensions))

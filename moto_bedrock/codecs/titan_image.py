@@ -32,9 +32,10 @@ from typing import Any
 
 from ..bedrockruntime.exceptions import NotEmulated
 from ..catalog import FoundationModel
-from ..images import check, image_size, png
+from ..images import image_size, png
 from ..tokens import count_tokens
 from . import malformed
+from ._schema import check_schema
 
 __all__ = ["ImageFormat", "generate", "generate_images", "params_schemas"]
 
@@ -194,7 +195,7 @@ def generate_images(
     spec: ImageFormat, body: dict[str, Any], model: FoundationModel
 ) -> tuple[dict[str, Any], int]:
     """Check a body in ``spec``'s format and answer it: (response, input tokens)."""
-    check(body, _schema(spec, body.get("taskType")))
+    check_schema(body, _schema(spec, body.get("taskType")))
     task: str = body["taskType"]
     if task in spec.not_emulated:
         raise NotEmulated(f"the {task} task of {model.model_id}")

@@ -5,9 +5,9 @@ conversational ``User: …\\nBot:`` form is taken apart into Converse-shaped tur
 responder sees the user's question, not the markers.
 
 Titan's captured errors name no JSON pointer for nested keys (``string [Human:] does not
-match pattern ^(\\|+|User:)$``), so only the root-level required/extraneous texts carry
-one (``#: required key [inputText] not found``, as the other codecs word it; the root text
-itself was not captured for Titan).
+match pattern ^(\\|+|User:)$``), so its checks pass an empty path and only the root-level
+required/extraneous texts carry one (``#: required key [inputText] not found``, as the
+other codecs word it; the root text itself was not captured for Titan).
 """
 
 from __future__ import annotations
@@ -17,8 +17,15 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, malformed
-from .nova import Pieces, check_keys, json_type
+from . import MakeId, NativeRequest, Pieces
+from ._schema import (
+    check_keys,
+    check_length,
+    check_pattern,
+    check_type,
+    optional,
+    strings,
+)
 
 KNOWN_KEYS = ("inputText", "textGenerationConfig")
 CONFIG_KEYS = ("temperature", "topP", "maxTokenCount", "stopSequences")
@@ -42,25 +49,6 @@ _SPEAKER = re.compile(r"^(User|Bot):", re.MULTILINE)
 
 def _turn(role: str, text: str) -> dict[str, Any]:
     return {"role": role, "content": [{"text": text}]}
-
-
-def _typed(value: Any, expected: str) -> None:
-    found = json_type(value)
-    if found != expected and not (expected == "Number" and found in ("Integer", "BigDecimal")):
-        raise malformed(f"expected type: {expected}, found: {found}")
-
-
-def _setting(settings: dict[str, Any], key: str, expected: str, high: float | None) -> Any:
-    """A ``textGenerationConfig`` value checked for type and ``[0, high]``, or None."""
-    if key not in settings:
-        return None
-    value = settings[key]
-    _typed(value, expected)
-    if value < 0:
-        raise malformed(f"{value} is not greater or equal to 0")
-    if high is not None and value > high:
-        raise malformed(f"{value} is not less or equal to {high}")
-    return value
 
 
 def _turns(text: str) -> list[dict[str, Any]]:
@@ -92,32 +80,26 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
     """Check a Titan Text body the way Bedrock does and translate it."""
     check_keys(body, "#", ("inputText",), KNOWN_KEYS)
     text = body["inputText"]
-    _typed(text, "String")
-    if len(text) > MAX_INPUT_CHARS:
-        raise malformed(f"expected maxLength: {MAX_INPUT_CHARS}, actual: {len(text)}")
+    check_type(text, "String", "")
+    check_length(text, "", max_length=MAX_INPUT_CHARS)
     settings = body.get("textGenerationConfig", {})
-    _typed(settings, "JSONObject")
-    extra = sorted(set(settings) - set(CONFIG_KEYS))
-    if extra:
-        raise malformed(f"extraneous key [{extra[0]}] is not permitted")
-    max_tokens = _setting(settings, "maxTokenCount", "Integer", model.max_output_tokens)
+    check_type(settings, "JSONObject", "")
+    check_keys(settings, "", (), CONFIG_KEYS)
+    max_tokens = optional(
+        settings, "maxTokenCount", "Integer", "", minimum=0, maximum=model.max_output_tokens
+    )
     config: dict[str, Any] = {
         "maxTokens": DEFAULT_MAX_TOKEN_COUNT if max_tokens is None else max_tokens
     }
     for key in ("temperature", "topP"):
-        value = _setting(settings, key, "Number", 1)
+        value = optional(settings, key, "Number", "", minimum=0, maximum=1)
         if value is not None:
             config[key] = value
     if "stopSequences" in settings:
-        stop = settings["stopSequences"]
-        _typed(stop, "JSONArray")
-        if len(stop) > STOP_LIMIT:
-            raise malformed(f"expected maximum item count: {STOP_LIMIT}, found: {len(stop)}")
+        stop = strings(settings["stopSequences"], "", max_items=STOP_LIMIT)
         for sequence in stop:
-            _typed(sequence, "String")
-            if not re.match(STOP_PATTERN, sequence):
-                raise malformed(f"string [{sequence}] does not match pattern {STOP_PATTERN}")
-        config["stopSequences"] = list(stop)
+            check_pattern(sequence, STOP_PATTERN, "")
+        config["stopSequences"] = stop
     return NativeRequest(_turns(text), [], config)
 
 

@@ -142,7 +142,7 @@ MALFORMED = [
     ),
     (
         {"anthropic_version": VERSION, "max_tokens": "ten", "messages": []},
-        "#/max_tokens: expected type: Integer",
+        "#/max_tokens: expected type: Integer, found: String",
     ),
     (
         {"anthropic_version": VERSION, "max_tokens": 0, "messages": []},

@@ -15,6 +15,7 @@ from typing import Any
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
 from . import MakeId, NativeRequest, malformed
+from ._schema import array, check_enum, check_keys, check_range, check_type
 
 ANTHROPIC_VERSION = "bedrock-2023-05-31"
 KNOWN_KEYS = {
@@ -107,23 +108,12 @@ def _content(value: Any, path: str) -> list[dict[str, Any]]:
 
 def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest:
     """Check a Messages API body the way Bedrock does and translate it."""
-    missing = [k for k in ("anthropic_version", "max_tokens", "messages") if k not in body]
-    if missing:
-        raise malformed(f"#: required key [{missing[0]}] not found")
-    extra = sorted(set(body) - KNOWN_KEYS)
-    if extra:
-        raise malformed(f"#: extraneous key [{extra[0]}] is not permitted")
-    if body["anthropic_version"] != ANTHROPIC_VERSION:
-        raise malformed(
-            f"#/anthropic_version: {body['anthropic_version']} is not a valid enum value"
-        )
+    check_keys(body, "#", ("anthropic_version", "max_tokens", "messages"), KNOWN_KEYS)
+    check_enum(body["anthropic_version"], (ANTHROPIC_VERSION,), "#/anthropic_version")
     max_tokens = body["max_tokens"]
-    if isinstance(max_tokens, bool) or not isinstance(max_tokens, int):
-        raise malformed("#/max_tokens: expected type: Integer")
-    if max_tokens < 1:
-        raise malformed(f"#/max_tokens: {max_tokens} is not greater or equal to 1")
-    if not isinstance(body["messages"], list):
-        raise malformed("#/messages: expected type: JSONArray")
+    check_type(max_tokens, "Integer", "#/max_tokens")
+    check_range(max_tokens, "#/max_tokens", minimum=1)
+    array(body["messages"], "#/messages")
 
     messages = []
     for index, message in enumerate(body["messages"]):

@@ -16,6 +16,7 @@ from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from .rules import RULES, ValidationPolicy
 from .streaming import ConfigError, StreamFault, StreamSettings
 
 __all__ = ["OPERATIONS", "BedrockControl", "ConfigError", "RemoteControl", "http_control"]
@@ -25,6 +26,11 @@ OPERATIONS = (
     "get_streaming",
     "inject_stream_error",
     "clear_stream_errors",
+    "configure_validation",
+    "get_validation",
+    "get_call_history",
+    "clear_call_history",
+    "configure_history",
 )
 
 
@@ -69,6 +75,37 @@ class BedrockControl:
         """Drop every queued stream error."""
         self._runtime.clear_stream_faults()
         return {}
+
+    def configure_validation(self, lenient: list[str] | None = None) -> dict[str, Any]:
+        """Waive Bedrock rules by id (``"*"`` for all); ``[]`` or None is strict (default).
+
+        Waived rules are recorded on each call in the call history.
+        """
+        if lenient is not None and (
+            not isinstance(lenient, list) or not all(isinstance(r, str) for r in lenient)
+        ):
+            raise ConfigError("lenient must be a list of rule ids")
+        self._runtime.validation = ValidationPolicy(frozenset(lenient or ()))
+        return self.get_validation()
+
+    def get_validation(self) -> dict[str, Any]:
+        """The current validation policy and every rule id it can waive."""
+        return {"lenient": sorted(self._runtime.validation.lenient), "rules": list(RULES)}
+
+    def get_call_history(self) -> dict[str, Any]:
+        """Every recorded runtime call, oldest first (JSON-ready)."""
+        return {"calls": [record.to_json() for record in self._runtime.history.records()]}
+
+    def clear_call_history(self) -> dict[str, Any]:
+        self._runtime.history.clear()
+        return {}
+
+    def configure_history(self, cap: int) -> dict[str, Any]:
+        """Keep at most ``cap`` records (the oldest are dropped first)."""
+        if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
+            raise ConfigError("cap must be a positive integer")
+        self._runtime.history.resize(cap)
+        return {"cap": cap}
 
 
 class RemoteControl:

@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from .bedrockruntime.exceptions import ValidationException
+from .responders import Invocation
 
-__all__ = ["check_conversation"]
+__all__ = ["check_conversation", "conversation_violation"]
 
 MUST_START_WITH_USER = (
     "A conversation must start with a user message. "
@@ -23,21 +24,31 @@ MUST_ALTERNATE = (
 )
 
 
-def check_conversation(messages: list[dict[str, Any]]) -> None:
-    """Raise Bedrock's ValidationException for the first rule ``messages`` breaks."""
+def _violation(messages: list[dict[str, Any]]) -> str | None:
     if not messages or messages[0].get("role") != "user":
-        raise ValidationException(MUST_START_WITH_USER)
+        return MUST_START_WITH_USER
     for index, message in enumerate(messages):
         if index and message.get("role") == messages[index - 1].get("role"):
-            raise ValidationException(MUST_ALTERNATE)
+            return MUST_ALTERNATE
         content = message.get("content") or []
         if not content:
-            raise ValidationException(
-                f"The content field in the Message object at messages.{index} is empty."
-            )
+            return f"The content field in the Message object at messages.{index} is empty."
         for position, block in enumerate(content):
             if "text" in block and not block["text"].strip():
-                raise ValidationException(
+                return (
                     f"The text field in the ContentBlock object at messages.{index}.content."
                     f"{position} is blank. Add text to the text field, and try again."
                 )
+    return None
+
+
+def conversation_violation(invocation: Invocation) -> str | None:
+    """Bedrock's text for the first conversation rule the invocation breaks, or None."""
+    return _violation(invocation.messages)
+
+
+def check_conversation(messages: list[dict[str, Any]]) -> None:
+    """Raise Bedrock's ValidationException for the first rule ``messages`` breaks."""
+    message = _violation(messages)
+    if message is not None:
+        raise ValidationException(message)

@@ -98,3 +98,23 @@ def test_decorate_class_calls_the_mock_with_reset_flags() -> None:
     source = inspect.getsource(MockAWS._decorate_class)
     assert "self(attr_value, **kwargs)" in source
     assert '"reset": should_reset' in source
+
+
+def test_every_error_class_lives_where_moto_can_find_its_service() -> None:
+    # moto derives a service from exception.__module__.split(".")[1] for "moto*" modules;
+    # an error class defined anywhere else would crash the error serializer.
+    import importlib
+    import pkgutil
+
+    import moto_bedrock
+    from moto_bedrock.bedrockruntime.exceptions import BedrockError
+
+    for info in pkgutil.walk_packages(moto_bedrock.__path__, "moto_bedrock."):
+        if not info.name.endswith("__main__"):  # that one starts the server
+            importlib.import_module(info.name)
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
+
+    for cls in subclasses(BedrockError):
+        assert cls.__module__.split(".")[1] in ("bedrock", "bedrockruntime"), cls

@@ -2,7 +2,9 @@
 
 The agent and knowledge-base paths moto serves under this host keep going to moto's
 handler; everything else is ours. Specific patterns come first: decorator mode takes the
-first pattern that matches.
+first pattern that matches. The catch-all matches any character (``.`` would not match a
+newline, and the server matches decoded paths), so a path holding ``%0A`` still gets a
+modeled error rather than the web framework's HTML 404.
 """
 
 from .._moto import AgentsforBedrockResponse
@@ -18,5 +20,5 @@ url_paths = {
     "{0}/knowledgebases/(?P<kb_name>[^/]+)/$": AgentsforBedrockResponse.dispatch,
     "{0}/tags/(?P<resource_arn>[^/]+)$": AgentsforBedrockResponse.dispatch,
     "{0}/tags/(?P<arn_prefix>[^/]+)/(?P<name>[^/]+)$": AgentsforBedrockResponse.dispatch,
-    "{0}/.*$": BedrockResponse.dispatch,
+    r"{0}/(?P<path>[\s\S]*)$": BedrockResponse.dispatch,
 }

@@ -19,6 +19,14 @@ class ValidationException(BedrockError):
     code = "ValidationException"
 
 
+class RuleViolation(ValidationException):
+    """A ValidationException that names the rule (``moto_bedrock.rules``) it enforces."""
+
+    def __init__(self, rule: str, message: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
 class ResourceNotFoundException(BedrockError):
     code = "ResourceNotFoundException"
 
@@ -83,6 +91,13 @@ class NotEmulated(BedrockError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"moto-bedrock does not emulate {what} yet.")
+
+
+class UnknownOperation(BedrockError):
+    """No operation has this method and path: the AWS front end's default, HTTP 404."""
+
+    code = "UnknownOperationException"
+    message = "The requested operation is not recognized by the service."
 
 
 # Texts used in more than one place.

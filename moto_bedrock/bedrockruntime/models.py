@@ -5,17 +5,20 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from ..catalog import FoundationModel, load_catalog
 from ..codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
-from ..conversation import check_conversation
+from ..history import CallHistory, CallRecord
 from ..ids import IdFactory
 from ..inference import InferenceResult, PromptCache, finish, input_token_count
 from ..resolution import ResolvedModel, resolve_model
 from ..responders import DefaultResponder, Invocation, Responder
+from ..rules import CONVERSE_RULES, NATIVE_RULES, ValidationPolicy, enforce
 from ..streaming import (
     StreamFault,
     StreamPlan,
@@ -27,6 +30,7 @@ from ..streaming import (
 from .exceptions import (
     UNSUPPORTED_ACTION_FOR_MODEL,
     UNSUPPORTED_FOR_STREAMING,
+    BedrockError,
     NotEmulated,
     ValidationException,
 )
@@ -49,6 +53,33 @@ class BedrockRuntimeBackend(BaseBackend):
         self.ids = IdFactory()
         self.stream_settings = StreamSettings()
         self.stream_faults: list[StreamFault] = []
+        self.validation = ValidationPolicy()
+        self.history = CallHistory()
+
+    @contextmanager
+    def _recording(self, operation: str, model_id: str) -> Iterator[CallRecord]:
+        """Record the call in the history, whether it succeeds or fails."""
+        record = self.history.start(operation, model_id)
+        try:
+            yield record
+        except BedrockError as error:
+            record.error = {"code": error.code, "message": error.message}
+            raise
+        finally:
+            self.history.add(record)
+
+    @staticmethod
+    def _note(record: CallRecord, invocation: Invocation, result: InferenceResult) -> None:
+        record.resolved_model_id = invocation.model.model_id
+        record.request = {
+            "messages": invocation.messages,
+            "system": invocation.system,
+            "inferenceConfig": invocation.inference_config,
+            "toolConfig": invocation.tool_config,
+        }
+        record.stop_reason = result.stop_reason
+        record.content = result.content
+        record.usage = result.usage
 
     # -- stream faults ------------------------------------------------------------------
 
@@ -84,14 +115,13 @@ class BedrockRuntimeBackend(BaseBackend):
             raise ValidationException(UNSUPPORTED_FOR_STREAMING)
         return model
 
-    def _answer(self, invocation: Invocation, max_tokens: int | None) -> InferenceResult:
-        """Run the responder and apply the model's limits, usage and timing."""
+    def _answer(
+        self, record: CallRecord, invocation: Invocation, rules: tuple[str, ...]
+    ) -> InferenceResult:
+        """Enforce ``rules``, run the responder, apply limits, usage and timing."""
+        record.waived_rules = enforce(invocation, rules, self.validation)
         limit = invocation.model.max_output_tokens
-        if max_tokens is not None and limit is not None and max_tokens > limit:
-            raise ValidationException(
-                f"The maximum tokens you requested exceeds the model limit of {limit}. "
-                f"Try again with a maximum tokens value that is lower than {limit}."
-            )
+        max_tokens = invocation.inference_config.get("maxTokens")
         reply = self.responder(invocation)
         if max_tokens is None:
             max_tokens = min(limit or DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS)
@@ -101,6 +131,7 @@ class BedrockRuntimeBackend(BaseBackend):
         if settings.timed:
             result.latency_ms = settings.latency_ms(result.usage["outputTokens"])
             result.first_byte_ms = settings.time_to_first_token_ms or 0
+        self._note(record, invocation, result)
         return result
 
     def _sleep_like_a_model(self, result: InferenceResult) -> None:
@@ -111,7 +142,7 @@ class BedrockRuntimeBackend(BaseBackend):
 
     def _converse(
         self,
-        operation: str,
+        record: CallRecord,
         model: FoundationModel,
         *,
         model_id: str,
@@ -126,7 +157,6 @@ class BedrockRuntimeBackend(BaseBackend):
         """Check and answer a Converse-shaped request: the result and any extra fields."""
         if not model.converse:
             raise ValidationException(UNSUPPORTED_ACTION_FOR_MODEL)
-        check_conversation(messages)
         for path in response_field_paths:
             if not path.startswith("/"):
                 raise ValidationException(
@@ -134,7 +164,7 @@ class BedrockRuntimeBackend(BaseBackend):
                     "JSON Pointer. Each path must start with '/'."
                 )
         invocation = Invocation(
-            operation=operation,
+            operation=record.operation,
             model_id=model_id,
             model=model,
             messages=messages,
@@ -144,7 +174,7 @@ class BedrockRuntimeBackend(BaseBackend):
             additional_request_fields=additional_request_fields,
             request_metadata=request_metadata,
         )
-        result = self._answer(invocation, inference_config.get("maxTokens"))
+        result = self._answer(record, invocation, CONVERSE_RULES)
         extra = (
             result.additional_response_fields(response_field_paths)
             if response_field_paths
@@ -154,8 +184,9 @@ class BedrockRuntimeBackend(BaseBackend):
 
     def converse(self, **request: Any) -> dict[str, Any]:
         """Answer a Converse request; returns the operation's output structure."""
-        model = self.resolve(request["model_id"]).model
-        result, extra = self._converse("Converse", model, **request)
+        with self._recording("Converse", request["model_id"]) as record:
+            model = self.resolve(request["model_id"]).model
+            result, extra = self._converse(record, model, **request)
         output: dict[str, Any] = {
             "output": {"message": {"role": "assistant", "content": result.content}},
             "stopReason": result.stop_reason,
@@ -172,14 +203,15 @@ class BedrockRuntimeBackend(BaseBackend):
 
         Every check runs before the first event, so bad input is an ordinary HTTP error.
         """
-        model = self._resolve_streaming(request["model_id"])
-        result, extra = self._converse("ConverseStream", model, **request)
-        settings = self.stream_settings
-        events = converse_stream_events(result, extra, settings)
+        with self._recording("ConverseStream", request["model_id"]) as record:
+            model = self._resolve_streaming(request["model_id"])
+            result, extra = self._converse(record, model, **request)
+            settings = self.stream_settings
+            events = converse_stream_events(result, extra, settings)
+            fault = self.take_stream_fault("ConverseStream")
+            record.stream_fault = fault.error if fault else None
         return StreamPlan(
-            events=events,
-            delays=pace(events, settings, converse_delta_text),
-            fault=self.take_stream_fault("ConverseStream"),
+            events=events, delays=pace(events, settings, converse_delta_text), fault=fault
         )
 
     # -- InvokeModel --------------------------------------------------------------------
@@ -224,24 +256,29 @@ class BedrockRuntimeBackend(BaseBackend):
 
     def invoke_model(self, model_id: str, body: bytes) -> tuple[bytes, dict[str, int]]:
         """Answer InvokeModel: the native response body and its token counts."""
-        model = self.resolve(model_id).model
-        codec = self._codec("InvokeModel", model)
-        native = self._native_body(body)
-        kind = kind_of(codec)
-        if kind != "text":
-            response, input_tokens = (
-                codec.embed(native, model) if kind == "embedding" else codec.generate(native, model)
-            )
-            counts = {
-                "inputTokens": input_tokens,
-                "outputTokens": 0,
-                "latencyMs": 100 + input_tokens // 10,
-            }
-            return json.dumps(response).encode(), counts
-        invocation = self._native_invocation("InvokeModel", codec, model, model_id, native)
-        result = self._answer(invocation, invocation.inference_config.get("maxTokens"))
-        make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
-        response = codec.render_response(result, model, make_id)
+        with self._recording("InvokeModel", model_id) as record:
+            model = self.resolve(model_id).model
+            codec = self._codec("InvokeModel", model)
+            native = self._native_body(body)
+            kind = kind_of(codec)
+            if kind != "text":
+                response, input_tokens = (
+                    codec.embed(native, model)
+                    if kind == "embedding"
+                    else codec.generate(native, model)
+                )
+                record.resolved_model_id = model.model_id
+                record.usage = {"inputTokens": input_tokens, "outputTokens": 0}
+                counts = {
+                    "inputTokens": input_tokens,
+                    "outputTokens": 0,
+                    "latencyMs": 100 + input_tokens // 10,
+                }
+                return json.dumps(response).encode(), counts
+            invocation = self._native_invocation("InvokeModel", codec, model, model_id, native)
+            result = self._answer(record, invocation, NATIVE_RULES)
+            make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
+            response = codec.render_response(result, model, make_id)
         self._sleep_like_a_model(result)
         counts = {**result.usage, "latencyMs": result.latency_ms}
         return json.dumps(response).encode(), counts
@@ -249,16 +286,19 @@ class BedrockRuntimeBackend(BaseBackend):
     def invoke_model_with_response_stream(self, model_id: str, body: bytes) -> StreamPlan:
         """Answer InvokeModelWithResponseStream: native stream objects as ``chunk`` events."""
         operation = "InvokeModelWithResponseStream"
-        model = self._resolve_streaming(model_id)
-        codec = self._codec(operation, model)
-        native = self._native_body(body)
-        if kind_of(codec) != "text":
-            raise ValidationException(UNSUPPORTED_FOR_STREAMING)
-        invocation = self._native_invocation(operation, codec, model, model_id, native)
-        result = self._answer(invocation, invocation.inference_config.get("maxTokens"))
-        settings = self.stream_settings
-        make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
-        chunks = codec.render_stream(result, model, make_id, settings.pieces)
+        with self._recording(operation, model_id) as record:
+            model = self._resolve_streaming(model_id)
+            codec = self._codec(operation, model)
+            native = self._native_body(body)
+            if kind_of(codec) != "text":
+                raise ValidationException(UNSUPPORTED_FOR_STREAMING)
+            invocation = self._native_invocation(operation, codec, model, model_id, native)
+            result = self._answer(record, invocation, NATIVE_RULES)
+            settings = self.stream_settings
+            make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
+            chunks = codec.render_stream(result, model, make_id, settings.pieces)
+            fault = self.take_stream_fault(operation)
+            record.stream_fault = fault.error if fault else None
         metrics = {
             "inputTokenCount": result.usage["inputTokens"],
             "outputTokenCount": result.usage["outputTokens"],
@@ -275,13 +315,19 @@ class BedrockRuntimeBackend(BaseBackend):
         return StreamPlan(
             events=[{"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks],
             delays=pace(chunks, settings, codec.delta_text),
-            fault=self.take_stream_fault(operation),
+            fault=fault,
         )
 
     # -- CountTokens --------------------------------------------------------------------
 
     def count_tokens(self, model_id: str, request: dict[str, Any]) -> int:
         """Input tokens of a Converse or InvokeModel request, as usage would report them."""
+        with self._recording("CountTokens", model_id) as record:
+            count = self._count_tokens(model_id, request)
+            record.usage = {"inputTokens": count}
+        return count
+
+    def _count_tokens(self, model_id: str, request: dict[str, Any]) -> int:
         model = self.resolve(model_id).model
         if "converse" in request:
             converse = request["converse"]

@@ -14,8 +14,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from . import capabilities, conversation
 from .bedrockruntime.exceptions import RuleViolation
-from .conversation import conversation_violation
 from .responders import Invocation
 from .streaming import ConfigError
 
@@ -35,9 +35,35 @@ def _max_tokens(invocation: Invocation) -> str | None:
     )
 
 
-#: Every rule, by id, in the order they are checked.
+#: Every rule, by id, in the order Bedrock checks them: the conversation's structure and
+#: content, then its tool blocks and toolConfig, then the model's capabilities, then limits.
+#: Ids are stable: users name them in ``configure_validation(lenient=[...])``.
 RULES: dict[str, Rule] = {
-    "conversation": conversation_violation,
+    # conversation structure and content (conversation.py)
+    "conversation": conversation.conversation_violation,
+    "document-text": conversation.document_text_violation,
+    "media-in-user-messages": conversation.media_role_violation,
+    "image-count": conversation.image_count_violation,
+    "image-size": conversation.image_size_violation,
+    "document-count": conversation.document_count_violation,
+    "document-size": conversation.document_size_violation,
+    "tool-ids-unique": conversation.tool_ids_violation,
+    "tool-results-missing": conversation.tool_results_missing_violation,
+    "tool-results-extra": conversation.tool_results_extra_violation,
+    # tools (conversation.py)
+    "tool-config-required": conversation.tool_config_violation,
+    "tool-names-unique": conversation.tool_names_violation,
+    # model capabilities, from the catalog flags (capabilities.py)
+    "tool-use": capabilities.tool_use_violation,
+    "tool-use-streaming": capabilities.tool_use_streaming_violation,
+    "tool-choice-any": capabilities.tool_choice_any_violation,
+    "tool-choice-tool": capabilities.tool_choice_tool_violation,
+    "system-prompt": capabilities.system_prompt_violation,
+    "image-input": capabilities.image_input_violation,
+    "document-input": capabilities.document_input_violation,
+    "video-input": capabilities.video_input_violation,
+    # limits
+    "context-window": capabilities.context_window_violation,
     "max-tokens": _max_tokens,
 }
 CONVERSE_RULES = tuple(RULES)

@@ -1,13 +1,17 @@
 """The HTTP-facing layer shared by our ``bedrock`` and ``bedrock-runtime`` responses.
 
-It adds three things to moto's ``BaseResponse`` for the operations we serve model-driven:
+It adds these to moto's ``BaseResponse``:
 
+* the operation is the route (method and path), as rest-json has it; a request no operation
+  takes is ``UnknownOperationException`` (404);
 * the raw request is checked against the botocore model before moto parses it (moto's
   parser silently drops or mis-coerces bad values), so bad input gets AWS's aggregated
-  ValidationException instead of a crash;
+  ValidationException instead of a crash; moto's own hand-written operations get the type
+  checks too, since they trust their input;
 * any failure becomes a modeled error: never a 500 with a traceback, whatever comes in;
 * errors look like Bedrock's on the wire: ``x-amzn-ErrorType: <Code>:http://internal...``,
-  a ``{"message": ...}`` body, and a UUID ``x-amzn-RequestId`` on every response;
+  a ``{"message": ...}`` body, and a UUID ``x-amzn-RequestId`` on every response, moto's
+  handlers' errors included;
 * a body larger than the operation can take is refused from its ``Content-Length``, before
   a byte of it is read (see :data:`MAX_JSON_BODY_BYTES`).
 """
@@ -20,6 +24,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import parse_qs
 
 from moto.core.parse import PROTOCOL_PARSERS
 from moto.core.responses import ActionContext, ActionResult, BaseResponse
@@ -36,7 +41,7 @@ from .bedrockruntime.exceptions import (
     ValidationException,
 )
 from .streaming import StreamPlan
-from .validation import operation_model, validate_input
+from .validation import MAX_JSON_DEPTH, operation_model, too_deep, validate_input
 
 __all__ = ["MAX_JSON_BODY_BYTES", "BedrockProtocol", "StreamResult"]
 
@@ -53,6 +58,16 @@ _JSON_TYPES = {"structure", "list", "map"}
 #: record; this one only has to stop a runaway client before it fills the server's memory.
 MAX_JSON_BODY_BYTES = 40_000_000
 
+# Discarding the unread part of a refused body (see BedrockProtocol._drained): pieces read,
+# the longest the client may stall, and the longest the whole discard may take.
+_DRAIN_PIECE = 64 * 1024
+_DRAIN_IDLE_SECONDS = 2.0
+_DRAIN_SECONDS = 60.0
+
+TOO_DEEP = (
+    "The request body is not valid JSON: arrays and objects nest deeper than "
+    f"{MAX_JSON_DEPTH} levels."
+)
 
 # Errors that are not in the service model, so the serializer cannot place them.
 _UNMODELED_STATUS: dict[type[BedrockError], int] = {NotEmulated: 501, UnknownOperation: 404}
@@ -135,34 +150,49 @@ class BedrockProtocol(BaseResponse):
         # No Bedrock operation takes a compressed body (none has the requestcompression
         # trait), and inflating one would escape the size limit below.
         self.allow_request_decompression = False
-        self._limit_body(request)
+        limit, too_large = self._limit_body(request)
         # Keep the raw bytes whatever the Content-Type: werkzeug would hand a form-encoded
         # body to its form parser and leave ``request.data`` empty.
-        request.get_data()
+        if len(request.get_data()) > limit:
+            raise too_large
         super().setup_class(request, full_url, headers, use_raw_body=True)
+        # The query string is the URL's and nothing else. moto fills it from a form body,
+        # or from the headers when there is neither, and its hand-written handlers then
+        # read any header as a parameter (an empty one crashed them).
+        self.querystring = self.data = parse_qs(self.parsed_url.query, keep_blank_values=True)
         if not self._get_action():
             raise UnknownOperation()
-        if isinstance(self.body, bytes) and not self._is_model_driven(self._get_action()):
-            # moto's hand-written handlers expect text.
-            self.body = self.body.decode("utf-8", errors="replace")
+        # Every operation, ours or moto's: moto's hand-written handlers trust their input,
+        # and a wrong type there crashed them or was stored and broke later reads. Theirs
+        # get the type checks only: moto's own tests, which CI runs against our backends,
+        # use values Bedrock would refuse (a role ARN "testrole", an "s3://a_bucket").
+        self._validate_raw(request, constraints=self._is_model_driven(self._get_action()))
         if self._is_model_driven(self._get_action()):
             self.automated_parameter_parsing = True
-            self._validate_raw(request)
             self.parse_parameters(request)
+        elif isinstance(self.body, bytes):
+            # moto's hand-written handlers expect text.
+            self.body = self.body.decode("utf-8", errors="replace")
 
     def parse_parameters(self, request: Any) -> None:
-        # The body is JSON and the query is the URL's, whatever the Content-Type says: moto
-        # would pick another protocol's parser from it, or give up with NotImplementedError.
+        # The service's own protocol, the raw body and the URL's query, whatever the
+        # Content-Type says: moto would pick a parser from it, and werkzeug hands a form or
+        # multipart body to its form parser, leaving ``request.data`` empty.
         service_model = get_service_model(self.boto3_service_name)
         operation = service_model.operation_model(self._get_action())
         parser_cls = PROTOCOL_PARSERS[service_model.protocol]
         parser = parser_cls(operation, map_type=self.PROTOCOL_PARSER_MAP_TYPE)
+        shape = operation.input_shape
+        takes_body = shape is not None and any(
+            "location" not in member.serialization for member in shape.members.values()
+        )
         self.params = parser.parse(
             {
                 "method": request.method,
                 "values": request.args,
                 "headers": request.headers,
-                "body": self.raw_body,
+                # An operation without body members ignores any body, as Bedrock does.
+                "body": self.raw_body if takes_body else b"",
                 "url_path": request.path,
                 "url_params": self.uri_match,
             }
@@ -172,11 +202,11 @@ class BedrockProtocol(BaseResponse):
         # Answer in the service's protocol, not one guessed from the request's Content-Type.
         return str(service_model.protocol)
 
-    def _limit_body(self, request: Any) -> None:
-        """Refuse a body the operation cannot take, before any of it is read.
+    def _limit_body(self, request: Any) -> tuple[int, ValidationException]:
+        """Refuse a body the operation cannot take, before any of it is read; the limit.
 
         A declared ``Content-Length`` is checked at once; a body of unknown length (chunked
-        transfer) is read through a limit that stops at the first byte too many.
+        transfer) will be read through a limit that stops at the first byte too many.
         """
         limit, member = MAX_JSON_BODY_BYTES, "body"
         try:
@@ -189,17 +219,19 @@ class BedrockProtocol(BaseResponse):
             if payload is not None and shape.members[payload].type_name == "blob":
                 member = shape.members[payload].serialization.get("name", payload)
                 limit = int(shape.members[payload].metadata.get("max", limit))
-        self._body_too_large = ValidationException(
+        too_large = ValidationException(
             "1 validation error detected: "
             f"Value at '{member}' failed to satisfy constraint: "
             f"Member must have length less than or equal to {limit}"
         )
+        self._body_too_large = too_large
         declared = request.content_length
         if declared is not None and declared > limit:
-            raise self._body_too_large
-        request.max_content_length = limit
+            raise too_large
+        request.max_content_length = limit + 1
+        return limit, too_large
 
-    def _validate_raw(self, request: Any) -> None:
+    def _validate_raw(self, request: Any, constraints: bool = True) -> None:
         """Check the request as sent, before moto's lenient parser sees it."""
         operation = operation_model(self.boto3_service_name, self._get_action())
         shape = operation.input_shape
@@ -232,20 +264,19 @@ class BedrockProtocol(BaseResponse):
                     params[name] = request.args.getlist(wire_name)
                 else:
                     params[name] = _query_value(member, request.args[wire_name])
-        validate_input(operation, params)
+        validate_input(operation, params, constraints)
 
     def _json_body(self) -> dict[str, Any]:
         raw = self.raw_body or b"{}"
         try:
             # Strictly UTF-8, as moto's parser decodes it: json.loads(bytes) would also
             # take UTF-16, UTF-32 or a byte-order mark that the parser then reads as {}.
-            body = json.loads(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+            text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
+            if too_deep(text):
+                raise ValidationException(TOO_DEEP)
+            body = json.loads(text)
         except (ValueError, UnicodeDecodeError) as exc:
             raise ValidationException(f"The request body is not valid JSON: {exc}") from None
-        except RecursionError:
-            raise ValidationException(
-                "The request body is not valid JSON: it is nested too deeply."
-            ) from None
         if not isinstance(body, dict):
             raise ValidationException("The request body must be a JSON object.")
         return body
@@ -258,10 +289,17 @@ class BedrockProtocol(BaseResponse):
             status, response_headers, body = self.call_action()
         except BedrockError as error:
             status, response_headers, body = self._error_response(error)
+            if error is self._body_too_large:
+                response_headers, body = self._drained(request, response_headers, body)
         except RequestEntityTooLarge:
             # A body of unknown length ran past the limit while being read.
             too_large = self._body_too_large or ValidationException("The request is too large.")
             status, response_headers, body = self._error_response(too_large)
+            response_headers, body = self._drained(request, response_headers, body)
+        except RecursionError:
+            # Input nested deeply enough to exhaust the stack somewhere past the depth check.
+            log.exception("moto_bedrock: recursion too deep while handling %s", full_url)
+            status, response_headers, body = self._error_response(ValidationException(TOO_DEEP))
         except NotImplementedError:
             # Not bad input: an operation we do not emulate yet. Say so plainly rather
             # than answer like moto's stubs (InvokeModel used to return "{}").
@@ -274,8 +312,76 @@ class BedrockProtocol(BaseResponse):
             status, response_headers, body = self._error_response(InternalServerException())
         response_headers = dict(response_headers)
         response_headers.pop("status", None)
+        if int(status) >= 400 and not str(response_headers.get("x-amzn-ErrorType")).endswith(
+            ERROR_TYPE_SUFFIX
+        ):
+            status, response_headers, body = self._as_bedrock_error(status, response_headers, body)
         response_headers["x-amzn-requestid"] = str(uuid.uuid4())
         return status, response_headers, body
+
+    def _as_bedrock_error(self, status: Any, headers: dict[str, Any], body: Any) -> Any:
+        """An error from one of moto's hand-written handlers, in Bedrock's wire format.
+
+        moto answers them as ``{"__type": ..., "message": ...}`` with a bare error-type header
+        and HTTP 400 for every code; Bedrock uses the status its service model gives the code.
+        """
+        try:
+            fields = json.loads(body) if body else {}
+        except (ValueError, TypeError):
+            fields = {}
+        if not isinstance(fields, dict):
+            fields = {}
+        header = next((v for k, v in headers.items() if k.lower() == "x-amzn-errortype"), None)
+        code = str(header or fields.get("__type") or "ValidationException")
+        code = code.split("#")[-1].split(":")[0]
+        message = fields.get("message") or fields.get("Message") or ""
+        error = BedrockError(str(message))
+        error.code = code
+        return self._plain_error(error, self._modeled_status(code, int(status)))
+
+    def _modeled_status(self, code: str, default: int) -> int:
+        """The HTTP status the service model gives error ``code``, else ``default``."""
+        try:
+            shape = get_service_model(self.boto3_service_name).shape_for(code)
+        except Exception:  # not an error shape of this service
+            return default
+        return int(shape.metadata.get("error", {}).get("httpStatusCode", default))
+
+    @staticmethod
+    def _drained(request: Any, headers: dict[str, Any], body: Any) -> tuple[dict[str, Any], Any]:
+        """The answer to a refused body, then the rest of that body read and thrown away.
+
+        Against a real server the answer goes out first, with its length, so a client can
+        read it at once. Most clients send the whole body before they read anything, so the
+        part still coming is then discarded, a piece at a time: they get the answer rather
+        than a reset connection. A client that stalls for ``_DRAIN_IDLE_SECONDS``, or a body
+        still coming after ``_DRAIN_SECONDS``, ends it (and the connection, as every answer
+        of this server does). In-process the body is already in memory: nothing to do.
+        """
+        environ = getattr(request, "environ", {})
+        sock = environ.get("werkzeug.socket")
+        stream = environ.get("wsgi.input")
+        if not getattr(request, "from_wsgi_server", False) or sock is None or stream is None:
+            return headers, body
+        data = body.encode() if isinstance(body, str) else bytes(body)
+        remaining = request.content_length  # None when chunked; nothing of it read yet
+
+        def answer_then_discard() -> Iterator[bytes]:
+            yield data
+            deadline = time.monotonic() + _DRAIN_SECONDS
+            try:
+                sock.settimeout(_DRAIN_IDLE_SECONDS)
+                left = remaining
+                while time.monotonic() < deadline and (left is None or left > 0):
+                    piece = stream.read(_DRAIN_PIECE if left is None else min(left, _DRAIN_PIECE))
+                    if not piece:
+                        break
+                    if left is not None:
+                        left -= len(piece)
+            except (OSError, ValueError):  # timed out, reset or closed: done either way
+                pass
+
+        return {**headers, "Content-Length": str(len(data))}, answer_then_discard()
 
     def _error_response(self, error: BedrockError) -> Any:
         return self.serialized(ActionResult(error))
@@ -303,8 +409,9 @@ class BedrockProtocol(BaseResponse):
                 # The request was too broken to set up the serializer, or the error's
                 # shape could not be found; answer by hand.
                 log.exception("moto_bedrock: could not serialize %r", error)
-                status = 500 if isinstance(error, InternalServerException) else 400
-                return self._plain_error(error, status)
+                code = str(getattr(error, "code", type(error).__name__))
+                default = 500 if isinstance(error, InternalServerException) else 400
+                return self._plain_error(error, self._modeled_status(code, default))
         else:
             status, headers, body = super().serialized(action_result)
         if isinstance(error, Exception):

@@ -51,6 +51,14 @@ class ConfigError(ValueError):
     """A control-API argument that cannot be used; the message names the problem."""
 
 
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
 @dataclass
 class StreamSettings:
     """How replies are cut into deltas and how fast they are sent.
@@ -74,17 +82,21 @@ class StreamSettings:
             raise ConfigError(
                 f"chunking must be one of {', '.join(CHUNKING)}; got {self.chunking!r}"
             )
-        if not isinstance(self.size, int) or self.size < 1:
+        if not _is_int(self.size) or self.size < 1:
             raise ConfigError(f"size must be a positive integer; got {self.size!r}")
         if self.chunks is not None and (
             not isinstance(self.chunks, list)
             or not all(isinstance(c, str) and c for c in self.chunks)
         ):
             raise ConfigError("chunks must be a list of non-empty strings")
-        if self.time_to_first_token_ms is not None and self.time_to_first_token_ms < 0:
+        ttft = self.time_to_first_token_ms
+        if ttft is not None and (not _is_int(ttft) or ttft < 0):
             raise ConfigError("time_to_first_token_ms must be zero or more")
-        if self.tokens_per_second is not None and self.tokens_per_second <= 0:
+        rate = self.tokens_per_second
+        if rate is not None and (not _is_number(rate) or not 0 < rate < float("inf")):
             raise ConfigError("tokens_per_second must be more than zero")
+        if not isinstance(self.sleep, bool):
+            raise ConfigError(f"sleep must be true or false; got {self.sleep!r}")
 
     @property
     def timed(self) -> bool:
@@ -142,6 +154,12 @@ class StreamFault:
             raise ConfigError("after_events must be zero or more")
         if not isinstance(self.count, int) or self.count < 1:
             raise ConfigError("count must be a positive integer")
+        for name in ("message", "original_message"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise ConfigError(f"{name} must be a string")
+        status = self.original_status_code
+        if status is not None and (not _is_int(status) or not 100 <= status <= 599):
+            raise ConfigError("original_status_code must be an HTTP status code")
 
     def applies_to(self, operation: str) -> bool:
         if self.operation is not None:

@@ -8,12 +8,16 @@ enums, patterns, unions) and reports them the way Bedrock does::
     satisfy constraint: Member must have value less than or equal to 1
 
 List elements are addressed as ``messages.1.member.content`` (1-based), as AWS does.
+
+JSON nested deeper than :data:`MAX_JSON_DEPTH` is refused before anything walks it
+(:func:`too_deep`), so no request can exhaust the interpreter's stack.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
+import json
 import re
 from collections.abc import Callable
 from functools import cache
@@ -24,7 +28,13 @@ from botocore.session import get_session
 
 from .bedrockruntime.exceptions import ValidationException
 
-__all__ = ["operation_model", "validate_input"]
+__all__ = ["MAX_JSON_DEPTH", "operation_model", "too_deep", "validate_input"]
+
+#: The deepest nesting of arrays and objects a JSON request may have. AWS's Java services
+#: parse with Jackson, which stops at 1000 by default; Python's recursion limit (1000 frames,
+#: shared with the server's own call stack) cannot follow that far, so we stop at 500, far
+#: beyond any real request.
+MAX_JSON_DEPTH = 500
 
 # Bedrock answers a type mismatch in the JSON body with an error whose exact text is not on
 # record; we report it as a ValidationException (a modeled error every SDK can raise) in the
@@ -55,13 +65,54 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-def _render(value: Any) -> str:
+def _depth(value: Any, limit: int) -> int:
+    """How deeply ``value`` nests lists and dicts, counted without recursion up to ``limit``+1."""
+    deepest = 0
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, (list, dict)):
+            deepest = max(deepest, depth)
+            if deepest > limit:
+                break
+            stack.extend(
+                (child, depth + 1) for child in (node.values() if isinstance(node, dict) else node)
+            )
+    return deepest
+
+
+def too_deep(raw: bytes | str) -> bool:
+    """Whether the JSON text ``raw`` nests arrays and objects deeper than MAX_JSON_DEPTH.
+
+    Cheap for ordinary requests (no more brackets than the limit: it cannot be too deep);
+    otherwise parsed once to tell. Text that is not JSON is not too deep: its parser says
+    what is wrong with it.
+    """
+    opening = (
+        raw.count(b"[") + raw.count(b"{")
+        if isinstance(raw, bytes)
+        else raw.count("[") + raw.count("{")
+    )
+    if opening <= MAX_JSON_DEPTH:
+        return False
+    try:
+        value = json.loads(raw)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return _depth(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH
+
+
+def _render(value: Any, depth: int = 0) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, (list, dict)) and depth >= 10:
+        return "[...]" if isinstance(value, list) else "{...}"  # a value, not a stack overflow
     if isinstance(value, list):
-        return "[" + ", ".join(_render(v) for v in value) + "]"
+        return "[" + ", ".join(_render(v, depth + 1) for v in value) + "]"
     if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}={_render(v)}" for k, v in value.items()) + "}"
+        return "{" + ", ".join(f"{k}={_render(v, depth + 1)}" for k, v in value.items()) + "}"
     return str(value)
 
 
@@ -70,8 +121,10 @@ def _number(limit: float) -> str:
 
 
 class _Collector:
-    def __init__(self) -> None:
+    def __init__(self, constraints: bool = True) -> None:
         self.errors: list[str] = []
+        #: Whether lengths, ranges, enums and patterns are checked, or only types.
+        self.constraints = constraints
 
     def add(self, shape: Shape, value: Any, path: str, constraint: str) -> None:
         if value is None:
@@ -92,6 +145,8 @@ class _Collector:
         self.add(shape, value, path, f"Member must be of type {_TYPE_NAMES[shape.type_name]}")
 
     def _length(self, shape: Shape, value: Any, size: int, path: str) -> None:
+        if not self.constraints:
+            return
         meta = shape.metadata
         if "min" in meta and size < meta["min"]:
             self.add(
@@ -159,6 +214,8 @@ class _Collector:
             self._type_error(shape, value, path)
             return
         self._length(shape, value, len(value), path)
+        if not self.constraints:
+            return
         enum = shape.metadata.get("enum")
         if enum and value not in enum:
             self.add(shape, value, path, f"Member must satisfy enum value set: [{', '.join(enum)}]")
@@ -204,6 +261,8 @@ class _Collector:
     _check_double = _check_float
 
     def _range(self, shape: Shape, value: float, path: str) -> None:
+        if not self.constraints:
+            return
         meta = shape.metadata
         if "min" in meta and value < meta["min"]:
             self.add(
@@ -228,16 +287,20 @@ class _Collector:
         return None
 
 
-def validate_input(operation: OperationModel, params: dict[str, Any]) -> None:
+def validate_input(
+    operation: OperationModel, params: dict[str, Any], constraints: bool = True
+) -> None:
     """Raise AWS's aggregated ValidationException if ``params`` break the input shape.
 
     ``params`` maps member names to raw values: the decoded JSON body members plus the URI,
-    header and query-string members (as strings, or ints where the model says so).
+    header and query-string members (as strings, or ints where the model says so). With
+    ``constraints=False`` only types, required members and unions are checked, not lengths,
+    ranges, enums or patterns.
     """
     shape = operation.input_shape
     if shape is None:
         return
-    collector = _Collector()
+    collector = _Collector(constraints)
     collector.check(shape, params, "")
     if collector.errors:
         count = len(collector.errors)

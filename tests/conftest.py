@@ -149,3 +149,12 @@ def signed_request(
     return requests.request(
         method, prepared.url, data=data, headers=dict(prepared.headers), timeout=10
     )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print what tests recorded as ``fuzz_summary`` (seed and counts), even under xdist."""
+    for outcome in ("passed", "failed"):
+        for report in terminalreporter.stats.get(outcome, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name == "fuzz_summary":
+                    terminalreporter.write_line(str(value))

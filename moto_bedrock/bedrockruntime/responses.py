@@ -6,8 +6,18 @@ from typing import Any
 
 from moto.core.responses import ActionResult
 
+from ..codecs import malformed
 from ..protocol import BedrockProtocol, StreamResult
+from ..validation import MAX_JSON_DEPTH, too_deep
 from .models import BedrockRuntimeBackend, bedrockruntime_backends
+
+
+def _native_body(body: Any) -> bytes:
+    """A native InvokeModel body, refused before the backend parses it if nested too deeply."""
+    raw = body or b""
+    if too_deep(raw):
+        raise malformed(f"#: arrays and objects nest deeper than {MAX_JSON_DEPTH} levels")
+    return raw
 
 
 class BedrockRuntimeResponse(BedrockProtocol):
@@ -40,7 +50,7 @@ class BedrockRuntimeResponse(BedrockProtocol):
 
     def invoke_model(self) -> ActionResult:
         body, counts = self.backend.invoke_model(
-            self._get_param("modelId"), self._get_param("body") or b""
+            self._get_param("modelId"), _native_body(self._get_param("body"))
         )
         # Not in the service model; SDKs expose them only as raw HTTP headers.
         self.response_headers.update(
@@ -54,10 +64,13 @@ class BedrockRuntimeResponse(BedrockProtocol):
 
     def invoke_model_with_response_stream(self) -> ActionResult:
         plan = self.backend.invoke_model_with_response_stream(
-            self._get_param("modelId"), self._get_param("body") or b""
+            self._get_param("modelId"), _native_body(self._get_param("body"))
         )
         return StreamResult(plan, headers={"X-Amzn-Bedrock-Content-Type": "application/json"})
 
     def count_tokens(self) -> ActionResult:
-        count = self.backend.count_tokens(self._get_param("modelId"), self._get_param("input"))
+        request = self._get_param("input")
+        if isinstance(request, dict) and isinstance(request.get("invokeModel"), dict):
+            _native_body(request["invokeModel"].get("body"))
+        count = self.backend.count_tokens(self._get_param("modelId"), request)
         return ActionResult({"inputTokens": count})

@@ -151,11 +151,17 @@ def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[s
         kwargs = json.loads(raw)
         if not isinstance(kwargs, dict):
             raise ConfigError("the body must be a JSON object")
-        control = BedrockControl(
-            region=str(kwargs.pop("region", "us-east-1")),
-            account_id=str(kwargs.pop("account_id", DEFAULT_ACCOUNT_ID)),
-        )
+        region = kwargs.pop("region", "us-east-1")
+        account_id = kwargs.pop("account_id", DEFAULT_ACCOUNT_ID)
+        if not isinstance(region, str) or not isinstance(account_id, str):
+            raise ConfigError("region and account_id must be strings")
+        control = BedrockControl(region=region, account_id=account_id)
         result = getattr(control, operation)(**kwargs)
+    except KeyError:
+        message = f"unknown region {region!r} or account {account_id!r}"
+        return 400, json_headers, json.dumps({"message": message})
+    except RecursionError:
+        return 400, json_headers, json.dumps({"message": "the body is nested too deeply"})
     except (ConfigError, ValueError, TypeError) as error:
         return 400, json_headers, json.dumps({"message": str(error)})
     return 200, json_headers, json.dumps(result)

@@ -316,3 +316,23 @@ def test_control_settings_of_the_wrong_type_are_refused(
     # stream, a string rate answered Python's "'<=' not supported ..." text.
     with pytest.raises(ConfigError, match=match):
         getattr(aws.controls(), operation)(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b'{"region": "nowhere-1"}', "unknown region 'nowhere-1' or account '123456789012'"),
+        (b'{"region": 5}', "region and account_id must be strings"),
+        (b"[" * 5000 + b"]" * 5000, "the body is nested too deeply"),
+        (b"[1]", "the body must be a JSON object"),
+    ],
+    ids=["unknown-region", "region-not-a-string", "deep-nesting", "not-an-object"],
+)
+def test_control_endpoint_answers_bad_bodies_with_400(
+    server_url: str, body: bytes, message: str
+) -> None:
+    import requests
+
+    response = requests.post(f"{server_url}/moto-api/bedrock/get_streaming", data=body, timeout=10)
+    assert response.status_code == 400
+    assert response.json() == {"message": message}

@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any
 
 from ..bedrockruntime.exceptions import ValidationException
+from ..inference import InferenceResult
 
 __all__ = [
     "MakeId",
@@ -32,6 +33,7 @@ __all__ = [
     "Pieces",
     "codec_for",
     "malformed",
+    "reply_text",
     "titan_too_many_tokens",
 ]
 
@@ -49,6 +51,11 @@ class NativeRequest:
     system: list[dict[str, Any]]
     inference_config: dict[str, Any]
     tool_config: dict[str, Any] | None = None
+
+
+def reply_text(result: InferenceResult) -> str:
+    """The text blocks of a reply, joined (what text-only native formats return)."""
+    return "".join(str(block["text"]) for block in result.content if "text" in block)
 
 
 def malformed(detail: str) -> ValidationException:

@@ -25,12 +25,17 @@ from typing import Any
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
 from . import MakeId, NativeRequest, Pieces
+from ._completions import (
+    completion_delta_text,
+    completion_response,
+    completion_stream,
+    completion_text,
+)
 from ._schema import check_keys, check_type, optional, strings
 
 KNOWN_KEYS = ("prompt", "temperature", "top_p", "max_tokens", "stop")
 DEFAULT_MAX_TOKENS = 8192
 STOP_LIMIT = 10
-_STOP_REASONS = {"max_tokens": "length"}
 
 # DeepSeek's special tokens use a full-width bar (U+FF5C) and "▁" (U+2581); the ASCII
 # spellings people type by hand are accepted too.
@@ -78,40 +83,25 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
     return NativeRequest(messages, system, config)
 
 
-def _text(result: InferenceResult) -> str:
-    return "".join(str(block["text"]) for block in result.content if "text" in block)
-
-
-def _stop_reason(result: InferenceResult) -> str:
-    return _STOP_REASONS.get(result.stop_reason, "stop")
-
-
 def render_response(
     result: InferenceResult, model: FoundationModel, make_id: MakeId
 ) -> dict[str, Any]:
     """The InvokeModel response body."""
-    return {"choices": [{"text": _text(result), "stop_reason": _stop_reason(result)}]}
+    return completion_response("choices", result)
 
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
 ) -> list[dict[str, Any]]:
     """One chunk per text piece, then an empty chunk with the stop reason (metrics go on it)."""
-    chunks: list[dict[str, Any]] = [
-        {"choices": [{"text": piece, "stop_reason": None}]} for piece in pieces(_text(result))
-    ]
-    chunks.append({"choices": [{"text": "", "stop_reason": _stop_reason(result)}]})
-    return chunks
+    return completion_stream("choices", result, pieces)
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:
     """The text a stream chunk carries, or None for the closing chunk."""
-    choice = chunk["choices"][0]
-    if choice["stop_reason"] is not None and not choice["text"]:
-        return None
-    return str(choice["text"])
+    return completion_delta_text("choices", chunk)
 
 
 def text_of(body: dict[str, Any]) -> str:
     """The reply text of a native response (for tests and parity checks)."""
-    return "".join(str(c.get("text", "")) for c in body.get("choices", []))
+    return completion_text("choices", body)

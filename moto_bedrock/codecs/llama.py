@@ -16,7 +16,7 @@ from typing import Any
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
 from ..tokens import count_tokens
-from . import MakeId, NativeRequest, Pieces, malformed
+from . import MakeId, NativeRequest, Pieces, malformed, reply_text
 from ._schema import array, check_keys, check_type, optional
 
 KNOWN_KEYS = ("prompt", "temperature", "top_p", "max_gen_len")
@@ -101,10 +101,6 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
     return NativeRequest(messages, system, config)
 
 
-def _text(result: InferenceResult) -> str:
-    return "".join(str(block["text"]) for block in result.content if "text" in block)
-
-
 def _stop_reason(result: InferenceResult) -> str:
     return _STOP_REASONS.get(result.stop_reason, "stop")
 
@@ -114,7 +110,7 @@ def render_response(
 ) -> dict[str, Any]:
     """The InvokeModel response body."""
     return {
-        "generation": _text(result),
+        "generation": reply_text(result),
         "prompt_token_count": result.usage["inputTokens"],
         "generation_token_count": result.usage["outputTokens"],
         "stop_reason": _stop_reason(result),
@@ -132,7 +128,7 @@ def render_stream(
     total = result.usage["outputTokens"]
     chunks: list[dict[str, Any]] = []
     sent = ""
-    for piece in pieces(_text(result)):
+    for piece in pieces(reply_text(result)):
         sent += piece
         chunks.append(
             {

@@ -13,6 +13,12 @@ from typing import Any
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
 from . import MakeId, NativeRequest, Pieces
+from ._completions import (
+    completion_delta_text,
+    completion_response,
+    completion_stream,
+    completion_text,
+)
 from ._schema import check_keys, check_type, optional, strings
 
 KNOWN_KEYS = ("prompt", "max_tokens", "stop", "temperature", "top_p", "top_k")
@@ -21,7 +27,6 @@ STOP_LIMIT = 10
 # 8,192 for Large and Small. The maxima are the catalog's max_output_tokens.
 _SMALL_MODELS = ("mistral-7b", "mixtral-8x7b")
 _SMALL_DEFAULT, _LARGE_DEFAULT = 512, 8192
-_STOP_REASONS = {"max_tokens": "length"}
 
 _INST = re.compile(r"\[INST\](.*?)\[/INST\]", re.DOTALL)
 
@@ -68,40 +73,25 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
     return NativeRequest(_turns(body["prompt"]), [], config)
 
 
-def _text(result: InferenceResult) -> str:
-    return "".join(str(block["text"]) for block in result.content if "text" in block)
-
-
-def _stop_reason(result: InferenceResult) -> str:
-    return _STOP_REASONS.get(result.stop_reason, "stop")
-
-
 def render_response(
     result: InferenceResult, model: FoundationModel, make_id: MakeId
 ) -> dict[str, Any]:
     """The InvokeModel response body."""
-    return {"outputs": [{"text": _text(result), "stop_reason": _stop_reason(result)}]}
+    return completion_response("outputs", result)
 
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
 ) -> list[dict[str, Any]]:
     """One chunk per text piece, then an empty chunk with the stop reason (metrics go on it)."""
-    chunks: list[dict[str, Any]] = [
-        {"outputs": [{"text": piece, "stop_reason": None}]} for piece in pieces(_text(result))
-    ]
-    chunks.append({"outputs": [{"text": "", "stop_reason": _stop_reason(result)}]})
-    return chunks
+    return completion_stream("outputs", result, pieces)
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:
     """The text a stream chunk carries, or None for the closing chunk."""
-    output = chunk["outputs"][0]
-    if output["stop_reason"] is not None and not output["text"]:
-        return None
-    return str(output["text"])
+    return completion_delta_text("outputs", chunk)
 
 
 def text_of(body: dict[str, Any]) -> str:
     """The reply text of a native response (for tests and parity checks)."""
-    return "".join(str(o.get("text", "")) for o in body.get("outputs", []))
+    return completion_text("outputs", body)

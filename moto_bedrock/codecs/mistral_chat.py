@@ -19,7 +19,7 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, Pieces, malformed
+from . import MakeId, NativeRequest, Pieces, malformed, reply_text
 from ._schema import array, check_enum, check_keys, check_type, optional
 
 KNOWN_KEYS = ("messages", "tools", "tool_choice", "max_tokens", "top_p", "temperature")
@@ -197,10 +197,6 @@ def _tool_calls(result: InferenceResult) -> list[dict[str, Any]]:
     ]
 
 
-def _text(result: InferenceResult) -> str:
-    return "".join(str(block["text"]) for block in result.content if "text" in block)
-
-
 def _stop_reason(result: InferenceResult) -> str:
     return _STOP_REASONS.get(result.stop_reason, "stop")
 
@@ -216,14 +212,14 @@ def render_response(
     result: InferenceResult, model: FoundationModel, make_id: MakeId
 ) -> dict[str, Any]:
     """The InvokeModel response body."""
-    return _choice(_text(result), _stop_reason(result), _tool_calls(result))
+    return _choice(reply_text(result), _stop_reason(result), _tool_calls(result))
 
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
 ) -> list[dict[str, Any]]:
     """One chunk per text piece, then the closing chunk with stop reason and tool calls."""
-    text = _text(result)
+    text = reply_text(result)
     chunks = [_choice(piece, None, []) for piece in pieces(text)] if text else []
     chunks.append(_choice("", _stop_reason(result), _tool_calls(result)))
     return chunks

@@ -17,7 +17,7 @@ from typing import Any
 
 from ..catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, Pieces
+from . import MakeId, NativeRequest, Pieces, reply_text
 from ._schema import (
     check_keys,
     check_length,
@@ -103,10 +103,6 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
     return NativeRequest(_turns(text), [], config)
 
 
-def _text(result: InferenceResult) -> str:
-    return "".join(str(block["text"]) for block in result.content if "text" in block)
-
-
 def render_response(
     result: InferenceResult, model: FoundationModel, make_id: MakeId
 ) -> dict[str, Any]:
@@ -116,7 +112,7 @@ def render_response(
         "results": [
             {
                 "tokenCount": result.usage["outputTokens"],
-                "outputText": _text(result),
+                "outputText": reply_text(result),
                 "completionReason": _COMPLETION.get(result.stop_reason, _FINISHED),
             }
         ],
@@ -131,7 +127,7 @@ def render_stream(
     Titan has no closing chunk: the last text piece carries ``completionReason`` and
     ``totalOutputTextTokenCount`` (and, from the backend, the invocation metrics).
     """
-    text = _text(result)
+    text = reply_text(result)
     parts = pieces(text) or [text]  # Titan's last chunk is a text chunk: keep one
     chunks: list[dict[str, Any]] = []
     for index, part in enumerate(parts):

@@ -121,6 +121,8 @@ class BedrockProtocol(BaseResponse):
     model_driven_actions: frozenset[str] | None = None
     #: The answer to a body over the operation's limit (set per request).
     _body_too_large: ValidationException | None = None
+    #: The operation the request's route names (matched once per request).
+    _action: str | None = None
 
     def _is_model_driven(self, action: str | None) -> bool:
         if not action:
@@ -134,7 +136,11 @@ class BedrockProtocol(BaseResponse):
         # else. moto would also take it from an ``Action`` query, form or header value or an
         # ``X-Amz-Target`` header, which let any request name any operation, even one the
         # service model does not have.
-        return self._get_action_from_method_and_request_uri(self.normalized_request)
+        # A response object serves one request, and matching the route is costly (moto
+        # asks for the action many times a request), so it is matched once.
+        if self._action is None:
+            self._action = self._get_action_from_method_and_request_uri(self.normalized_request)
+        return self._action
 
     # -- request side -------------------------------------------------------------------
 

@@ -43,6 +43,7 @@ from moto.bedrockagent.responses import AgentsforBedrockResponse
 from moto.core.eventstream import EventStream, EventStreamEncoder
 from moto.core.models import MockAWS
 from moto.core.responses import ActionContext
+from moto.core.serialize import DefaultAttributePicker
 
 __all__ = [
     "AgentsforBedrockResponse",
@@ -52,6 +53,7 @@ __all__ = [
     "event_frames",
     "install",
     "is_installed",
+    "serialize_exact",
 ]
 
 # Our control endpoints: POST /moto-api/bedrock/<operation>, JSON in and out.
@@ -138,3 +140,18 @@ def event_frames(
             ":content-type": content_type or "application/json",
         }
         yield encoder.encode_message(headers, payload)
+
+
+def serialize_exact(context: ActionContext, result: Any) -> tuple[int, dict[str, Any], Any]:
+    """Serialize ``result`` whose keys are exactly the output shape's member names.
+
+    moto's default value picker tries several spellings of every key (camelCase,
+    snake_case...), which is most of the cost of serializing a Converse reply; our results
+    are built with the model's own names, so a direct look-up is enough.
+    """
+    serializer_cls: Any = context.serializer_class
+    serializer = serializer_cls(
+        operation_model=context.operation_model, value_picker=DefaultAttributePicker()
+    )
+    serialized = serializer.serialize(result)
+    return serialized["status_code"], serialized["headers"], serialized["body"]

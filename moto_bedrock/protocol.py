@@ -84,6 +84,13 @@ def _query_value(shape: Any, raw: str) -> Any:
     return raw
 
 
+class ExactResult(ActionResult):
+    """A result whose keys are the output shape's own member names (faster to serialize)."""
+
+    def execute_result(self, context: ActionContext) -> Any:
+        return _moto.serialize_exact(context, self.result)
+
+
 class StreamResult(ActionResult):
     """An event-stream response, encoded frame by frame as the client reads it.
 
@@ -121,8 +128,8 @@ class BedrockProtocol(BaseResponse):
     model_driven_actions: frozenset[str] | None = None
     #: The answer to a body over the operation's limit (set per request).
     _body_too_large: ValidationException | None = None
-    #: The operation the request's route names (matched once per request).
-    _action: str | None = None
+    #: The (operation, URI parameters) the request's route names, once matched.
+    _matched: tuple[Any, dict[str, Any]] | None = None
 
     def _is_model_driven(self, action: str | None) -> bool:
         if not action:
@@ -136,11 +143,22 @@ class BedrockProtocol(BaseResponse):
         # else. moto would also take it from an ``Action`` query, form or header value or an
         # ``X-Amz-Target`` header, which let any request name any operation, even one the
         # service model does not have.
-        # A response object serves one request, and matching the route is costly (moto
-        # asks for the action many times a request), so it is matched once.
-        if self._action is None:
-            self._action = self._get_action_from_method_and_request_uri(self.normalized_request)
-        return self._action
+        operation, params = self._route(self.normalized_request)
+        self.uri_match = params  # moto's setup clears it; the route gives it back
+        return operation.name if operation is not None else None  # type: ignore[return-value]
+
+    def _route(self, request: Any) -> tuple[Any, dict[str, Any]]:
+        """The operation and URI parameters the request's route names, matched once.
+
+        A response object serves one request, and matching is costly: moto asks for the
+        action many times a request.
+        """
+        if self._matched is None:
+            try:
+                self._matched = get_service_router(self.boto3_service_name).match(request)
+            except Exception:  # no operation has this route
+                self._matched = (None, {})
+        return self._matched
 
     # -- request side -------------------------------------------------------------------
 
@@ -215,10 +233,7 @@ class BedrockProtocol(BaseResponse):
         transfer) will be read through a limit that stops at the first byte too many.
         """
         limit, member = MAX_JSON_BODY_BYTES, "body"
-        try:
-            operation, _ = get_service_router(self.boto3_service_name).match(request)
-        except Exception:  # unroutable: answered UnknownOperation once set up
-            operation = None
+        operation, _ = self._route(request)  # unroutable: answered UnknownOperation later
         if operation is not None and operation.input_shape is not None:
             shape = operation.input_shape
             payload = shape.serialization.get("payload")

@@ -7,7 +7,7 @@ from typing import Any
 from moto.core.responses import ActionResult
 
 from ..codecs import malformed
-from ..protocol import BedrockProtocol, StreamResult
+from ..protocol import BedrockProtocol, ExactResult, StreamResult
 from ..validation import MAX_JSON_DEPTH, too_deep
 from .models import BedrockRuntimeBackend, bedrockruntime_backends
 
@@ -43,7 +43,7 @@ class BedrockRuntimeResponse(BedrockProtocol):
         }
 
     def converse(self) -> ActionResult:
-        return ActionResult(self.backend.converse(**self._converse_request()))
+        return ExactResult(self.backend.converse(**self._converse_request()))
 
     def converse_stream(self) -> ActionResult:
         return StreamResult(self.backend.converse_stream(**self._converse_request()))

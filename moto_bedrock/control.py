@@ -5,7 +5,8 @@ server, ``RemoteControl(endpoint_url, region=...)`` sends each call as
 ``POST /moto-api/bedrock/<operation>`` with the keyword arguments as a JSON object, and the
 server runs the very same ``BedrockControl`` method. A bad argument is answered with HTTP
 400 and a message naming the problem. All state lives on the backends, so moto's reset
-clears it.
+clears it. Each control area (``moto_bedrock.behaviour.*``) contributes a mixin; its
+methods marked ``@operation`` are the operations served over HTTP.
 """
 
 from __future__ import annotations
@@ -16,22 +17,16 @@ from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
+from .behaviour.base import ControlBase, operation, operations_of
+from .behaviour.clock import ClockControls
+from .behaviour.faults import FaultControls
+from .behaviour.latency import LatencyControls
+from .behaviour.quotas import QuotaControls
+from .behaviour.replies import ReplyControls
 from .rules import RULES, ValidationPolicy
 from .streaming import ConfigError, StreamFault, StreamSettings
 
 __all__ = ["OPERATIONS", "BedrockControl", "ConfigError", "RemoteControl", "http_control"]
-
-OPERATIONS = (
-    "configure_streaming",
-    "get_streaming",
-    "inject_stream_error",
-    "clear_stream_errors",
-    "configure_validation",
-    "get_validation",
-    "get_call_history",
-    "clear_call_history",
-    "configure_history",
-)
 
 
 def _known(cls: type, kwargs: dict[str, Any]) -> None:
@@ -41,29 +36,24 @@ def _known(cls: type, kwargs: dict[str, Any]) -> None:
         raise ConfigError(f"unknown keys {unknown}; expected some of {sorted(names)}")
 
 
-class BedrockControl:
+class BedrockControl(
+    ReplyControls, FaultControls, QuotaControls, LatencyControls, ClockControls, ControlBase
+):
     """Controls for the mocked Bedrock of one account and region."""
 
-    def __init__(self, region: str = "us-east-1", account_id: str = DEFAULT_ACCOUNT_ID) -> None:
-        self.region = region
-        self.account_id = account_id
-
-    @property
-    def _runtime(self) -> Any:
-        from .bedrockruntime.models import bedrockruntime_backends
-
-        return bedrockruntime_backends[self.account_id][self.region]
-
+    @operation
     def configure_streaming(self, **settings: Any) -> dict[str, Any]:
         """Replace the stream settings (see :class:`StreamSettings`); returns them."""
         _known(StreamSettings, settings)
         self._runtime.stream_settings = StreamSettings(**settings)
         return self.get_streaming()
 
+    @operation
     def get_streaming(self) -> dict[str, Any]:
         """The current stream settings."""
         return asdict(self._runtime.stream_settings)
 
+    @operation
     def inject_stream_error(self, **fault: Any) -> dict[str, Any]:
         """Queue an exception event for the next streams (see :class:`StreamFault`)."""
         _known(StreamFault, fault)
@@ -71,11 +61,13 @@ class BedrockControl:
         self._runtime.add_stream_fault(queued)
         return asdict(queued)
 
+    @operation
     def clear_stream_errors(self) -> dict[str, Any]:
         """Drop every queued stream error."""
         self._runtime.clear_stream_faults()
         return {}
 
+    @operation
     def configure_validation(self, lenient: list[str] | None = None) -> dict[str, Any]:
         """Waive Bedrock rules by id (``"*"`` for all); ``[]`` or None is strict (default).
 
@@ -88,18 +80,22 @@ class BedrockControl:
         self._runtime.validation = ValidationPolicy(frozenset(lenient or ()))
         return self.get_validation()
 
+    @operation
     def get_validation(self) -> dict[str, Any]:
         """The current validation policy and every rule id it can waive."""
         return {"lenient": sorted(self._runtime.validation.lenient), "rules": list(RULES)}
 
+    @operation
     def get_call_history(self) -> dict[str, Any]:
         """Every recorded runtime call, oldest first (JSON-ready)."""
         return {"calls": [record.to_json() for record in self._runtime.history.records()]}
 
+    @operation
     def clear_call_history(self) -> dict[str, Any]:
         self._runtime.history.clear()
         return {}
 
+    @operation
     def configure_history(self, cap: int) -> dict[str, Any]:
         """Keep at most ``cap`` records (the oldest are dropped first)."""
         if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
@@ -108,15 +104,20 @@ class BedrockControl:
         return {"cap": cap}
 
 
-class RemoteControl:
+#: Every control operation served over HTTP.
+OPERATIONS = operations_of(BedrockControl)
+
+
+class RemoteControl(BedrockControl):
     """The same operations as :class:`BedrockControl`, sent to a running server."""
+
+    in_process = False
 
     def __init__(
         self, endpoint_url: str, region: str = "us-east-1", account_id: str = DEFAULT_ACCOUNT_ID
     ) -> None:
+        super().__init__(region, account_id)
         self.endpoint_url = endpoint_url.rstrip("/")
-        self.region = region
-        self.account_id = account_id
 
     def _call(self, name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         import requests
@@ -131,10 +132,20 @@ class RemoteControl:
             raise ConfigError(body.get("message", response.text))
         return body
 
-    def __getattr__(self, name: str) -> Any:
-        if name not in OPERATIONS:
-            raise AttributeError(name)
-        return lambda **kwargs: self._call(name, kwargs)
+
+def _remote(name: str) -> Any:
+    def call(self: RemoteControl, **kwargs: Any) -> dict[str, Any]:
+        return self._call(name, kwargs)
+
+    call.__name__ = name
+    call.__doc__ = getattr(BedrockControl, name).__doc__
+    return call
+
+
+# Each operation of RemoteControl goes to the server; its Python helpers (assertions,
+# views) are inherited and call these.
+for _name in OPERATIONS:
+    setattr(RemoteControl, _name, _remote(_name))
 
 
 def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:

@@ -31,6 +31,14 @@ class CallRecord:
     stream_fault: str | None = None
     waived_rules: list[str] = field(default_factory=list)
     """Rules not enforced because the validation policy is lenient for them."""
+    source: str | None = None
+    """What answered: ``default``, ``static``, ``queue``, ``rule:<name>``, ``callable``, ``llm``."""
+    injected: str | None = None
+    """``fault`` or ``quota`` when the error was injected by a control, not caused by input."""
+    started_at: float = 0.0
+    """When the call arrived, on the behaviour clock (seconds)."""
+    duration_ms: float = 0.0
+    """How long the backend took to answer (real wall time)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready copy (binary content as base64)."""

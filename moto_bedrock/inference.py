@@ -185,6 +185,15 @@ def finish(
     stop_sequences = list(invocation.inference_config.get("stopSequences") or [])
     content, stop_reason, matched, output_tokens = _apply_limits(reply, max_tokens, stop_sequences)
     usage = _usage(invocation, output_tokens, cache)
+    if reply.usage:
+        # A scripted reply may state its own counts; the total stays consistent.
+        usage.update(reply.usage)
+        usage["totalTokens"] = (
+            usage["inputTokens"]
+            + usage["outputTokens"]
+            + usage.get("cacheReadInputTokens", 0)
+            + usage.get("cacheWriteInputTokens", 0)
+        )
     latency = _latency_ms(usage["inputTokens"], output_tokens)
     first_byte = _first_byte_ms(usage["inputTokens"])
     return InferenceResult(content, stop_reason, usage, latency, first_byte, matched)

@@ -10,14 +10,19 @@ from __future__ import annotations
 
 import functools
 import inspect
+import os
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 import moto
 from moto.core.config import DefaultConfig
+from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from . import _aio, _moto
+
+if TYPE_CHECKING:
+    from .control import BedrockControl
 
 __all__ = ["BedrockMock", "mock_bedrock"]
 
@@ -31,6 +36,15 @@ class BedrockMock:
         _moto.install()
         _aio.install()
         self._mock = moto.mock_aws(config=config)
+
+    def control(self, region: str | None = None, account_id: str | None = None) -> BedrockControl:
+        """The control API for one region (default: ``AWS_DEFAULT_REGION`` or us-east-1)."""
+        from .control import BedrockControl
+
+        return BedrockControl(
+            region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+            account_id or DEFAULT_ACCOUNT_ID,
+        )
 
     def start(self, reset: bool = True) -> None:
         """Start mocking; ``reset=False`` keeps the state left by an earlier mock."""

@@ -109,7 +109,7 @@ class StreamResult(ActionResult):
         events = plan.events if plan.fault is None else plan.events[: plan.fault.after_events]
         for index, event in enumerate(events):
             if index < len(plan.delays) and plan.delays[index] > 0:
-                time.sleep(plan.delays[index])
+                plan.sleep(plan.delays[index])
             yield event
 
     def execute_result(self, context: ActionContext) -> Any:

@@ -34,6 +34,8 @@ class Invocation:
     tool_config: dict[str, Any] | None = None
     additional_request_fields: dict[str, Any] | None = None
     request_metadata: dict[str, str] | None = None
+    output_config: dict[str, Any] | None = None
+    """Converse's ``outputConfig`` (``textFormat`` asks for JSON-schema output)."""
 
     def user_text(self) -> str:
         """The text of the last user message."""
@@ -52,6 +54,9 @@ class Reply:
 
     content: list[dict[str, Any]]
     stop_reason: str = "end_turn"
+    usage: dict[str, int] | None = None
+    """Token counts to report instead of the computed ones (``inputTokens``,
+    ``outputTokens``; ``totalTokens`` is derived)."""
 
 
 class Responder(Protocol):

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -183,6 +184,8 @@ class StreamPlan:
     delays: list[float] = field(default_factory=list)
     """Seconds to wait before each event (empty: send at once)."""
     fault: StreamFault | None = None
+    sleep: Callable[[float], None] = time.sleep
+    """How to wait out a delay (a manual clock advances instead of sleeping)."""
 
 
 def _block_events(

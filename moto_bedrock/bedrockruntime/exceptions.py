@@ -115,3 +115,40 @@ def on_demand_not_supported(model_id: str) -> ValidationException:
         f"Invocation of model ID {model_id} with on-demand throughput isn’t supported. "
         "Retry your request with the ID or ARN of an inference profile that contains this model."
     )
+
+
+#: The errors a test may inject, by code (``make_error`` also takes the code without
+#: its ``Exception`` suffix, e.g. ``"Throttling"``).
+INJECTABLE: dict[str, type[BedrockError]] = {
+    cls.code: cls
+    for cls in (
+        ThrottlingException,
+        ModelTimeoutException,
+        ModelErrorException,
+        ModelNotReadyException,
+        ServiceUnavailableException,
+        InternalServerException,
+        AccessDeniedException,
+        ValidationException,
+        ServiceQuotaExceededException,
+        ResourceNotFoundException,
+    )
+}
+
+
+def injectable_code(name: str) -> str | None:
+    """The full error code ``name`` stands for (``"Throttling"`` too), or None."""
+    for code in (name, f"{name}Exception"):
+        if code in INJECTABLE:
+            return code
+    return None
+
+
+def make_error(name: str, message: str | None = None) -> BedrockError:
+    """A fresh modeled error by code, with AWS's default text unless ``message`` is given."""
+    code = injectable_code(name)
+    if code is None:
+        raise KeyError(name)
+    cls = INJECTABLE[code]
+    default = getattr(cls, "message", None) or "The request was refused."
+    return cls(message or default)

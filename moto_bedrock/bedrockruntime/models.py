@@ -11,6 +11,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from ..behaviour import Behaviour
 from ..catalog import FoundationModel, load_catalog
 from ..codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
 from ..history import CallHistory, CallRecord
@@ -55,17 +56,22 @@ class BedrockRuntimeBackend(BaseBackend):
         self.stream_faults: list[StreamFault] = []
         self.validation = ValidationPolicy()
         self.history = CallHistory()
+        self.behaviour = Behaviour()
 
     @contextmanager
     def _recording(self, operation: str, model_id: str) -> Iterator[CallRecord]:
         """Record the call in the history, whether it succeeds or fails."""
         record = self.history.start(operation, model_id)
+        record.started_at = self.behaviour.clock.now()
+        began = time.perf_counter()
         try:
             yield record
         except BedrockError as error:
             record.error = {"code": error.code, "message": error.message}
+            record.injected = getattr(error, "injected", None)
             raise
         finally:
+            record.duration_ms = round((time.perf_counter() - began) * 1000, 3)
             self.history.add(record)
 
     @staticmethod
@@ -109,11 +115,23 @@ class BedrockRuntimeBackend(BaseBackend):
             load_catalog(), model_id, self.region_name, self.account_id, self.partition
         )
 
-    def _resolve_streaming(self, model_id: str) -> FoundationModel:
+    def _admitted(self, operation: str, model_id: str) -> FoundationModel:
+        """Resolve the model, then let injected faults and quotas refuse the call."""
         model = self.resolve(model_id).model
+        self.behaviour.admit(operation, model.model_id, model_id)
+        return model
+
+    def _resolve_streaming(self, operation: str, model_id: str) -> FoundationModel:
+        model = self._admitted(operation, model_id)
         if not model.response_streaming_supported:
             raise ValidationException(UNSUPPORTED_FOR_STREAMING)
         return model
+
+    def _settings(self, invocation: Invocation) -> StreamSettings:
+        """Stream settings with the model's own latency, if one is configured."""
+        return self.behaviour.timing(
+            invocation.model.model_id, invocation.model_id, self.stream_settings
+        )
 
     def _answer(
         self, record: CallRecord, invocation: Invocation, rules: tuple[str, ...]
@@ -122,21 +140,27 @@ class BedrockRuntimeBackend(BaseBackend):
         record.waived_rules = enforce(invocation, rules, self.validation)
         limit = invocation.model.max_output_tokens
         max_tokens = invocation.inference_config.get("maxTokens")
-        reply = self.responder(invocation)
+        reply, record.source = self.behaviour.respond(invocation, self.responder)
         if max_tokens is None:
             max_tokens = min(limit or DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS)
         with self.lock:
             result = finish(invocation, reply, max_tokens, self.prompt_cache)
-        settings = self.stream_settings
+        settings = self._settings(invocation)
         if settings.timed:
             result.latency_ms = settings.latency_ms(result.usage["outputTokens"])
             result.first_byte_ms = settings.time_to_first_token_ms or 0
+        self.behaviour.settle(
+            invocation.model.model_id,
+            invocation.model_id,
+            result.usage["inputTokens"] + result.usage["outputTokens"],
+        )
         self._note(record, invocation, result)
         return result
 
-    def _sleep_like_a_model(self, result: InferenceResult) -> None:
-        if self.stream_settings.timed and self.stream_settings.sleep:
-            time.sleep(result.latency_ms / 1000)
+    def _sleep_like_a_model(self, invocation: Invocation, result: InferenceResult) -> None:
+        settings = self._settings(invocation)
+        if settings.timed and settings.sleep:
+            self.behaviour.clock.sleep(result.latency_ms / 1000)
 
     # -- Converse -----------------------------------------------------------------------
 
@@ -153,7 +177,8 @@ class BedrockRuntimeBackend(BaseBackend):
         additional_request_fields: dict[str, Any] | None,
         response_field_paths: list[str],
         request_metadata: dict[str, str] | None,
-    ) -> tuple[InferenceResult, dict[str, Any] | None]:
+        output_config: dict[str, Any] | None = None,
+    ) -> tuple[Invocation, InferenceResult, dict[str, Any] | None]:
         """Check and answer a Converse-shaped request: the result and any extra fields."""
         if not model.converse:
             raise ValidationException(UNSUPPORTED_ACTION_FOR_MODEL)
@@ -173,6 +198,7 @@ class BedrockRuntimeBackend(BaseBackend):
             tool_config=tool_config,
             additional_request_fields=additional_request_fields,
             request_metadata=request_metadata,
+            output_config=output_config,
         )
         result = self._answer(record, invocation, CONVERSE_RULES)
         extra = (
@@ -180,13 +206,13 @@ class BedrockRuntimeBackend(BaseBackend):
             if response_field_paths
             else None
         )
-        return result, extra
+        return invocation, result, extra
 
     def converse(self, **request: Any) -> dict[str, Any]:
         """Answer a Converse request; returns the operation's output structure."""
         with self._recording("Converse", request["model_id"]) as record:
-            model = self.resolve(request["model_id"]).model
-            result, extra = self._converse(record, model, **request)
+            model = self._admitted("Converse", request["model_id"])
+            invocation, result, extra = self._converse(record, model, **request)
         output: dict[str, Any] = {
             "output": {"message": {"role": "assistant", "content": result.content}},
             "stopReason": result.stop_reason,
@@ -195,7 +221,7 @@ class BedrockRuntimeBackend(BaseBackend):
         }
         if extra is not None:
             output["additionalModelResponseFields"] = extra
-        self._sleep_like_a_model(result)
+        self._sleep_like_a_model(invocation, result)
         return output
 
     def converse_stream(self, **request: Any) -> StreamPlan:
@@ -204,14 +230,17 @@ class BedrockRuntimeBackend(BaseBackend):
         Every check runs before the first event, so bad input is an ordinary HTTP error.
         """
         with self._recording("ConverseStream", request["model_id"]) as record:
-            model = self._resolve_streaming(request["model_id"])
-            result, extra = self._converse(record, model, **request)
-            settings = self.stream_settings
+            model = self._resolve_streaming("ConverseStream", request["model_id"])
+            invocation, result, extra = self._converse(record, model, **request)
+            settings = self._settings(invocation)
             events = converse_stream_events(result, extra, settings)
             fault = self.take_stream_fault("ConverseStream")
             record.stream_fault = fault.error if fault else None
         return StreamPlan(
-            events=events, delays=pace(events, settings, converse_delta_text), fault=fault
+            events=events,
+            delays=pace(events, settings, converse_delta_text),
+            fault=fault,
+            sleep=self.behaviour.clock.sleep,
         )
 
     # -- InvokeModel --------------------------------------------------------------------
@@ -257,7 +286,7 @@ class BedrockRuntimeBackend(BaseBackend):
     def invoke_model(self, model_id: str, body: bytes) -> tuple[bytes, dict[str, int]]:
         """Answer InvokeModel: the native response body and its token counts."""
         with self._recording("InvokeModel", model_id) as record:
-            model = self.resolve(model_id).model
+            model = self._admitted("InvokeModel", model_id)
             codec = self._codec("InvokeModel", model)
             native = self._native_body(body)
             kind = kind_of(codec)
@@ -269,6 +298,7 @@ class BedrockRuntimeBackend(BaseBackend):
                 )
                 record.resolved_model_id = model.model_id
                 record.usage = {"inputTokens": input_tokens, "outputTokens": 0}
+                self.behaviour.settle(model.model_id, model_id, input_tokens)
                 counts = {
                     "inputTokens": input_tokens,
                     "outputTokens": 0,
@@ -279,7 +309,7 @@ class BedrockRuntimeBackend(BaseBackend):
             result = self._answer(record, invocation, NATIVE_RULES)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             response = codec.render_response(result, model, make_id)
-        self._sleep_like_a_model(result)
+        self._sleep_like_a_model(invocation, result)
         counts = {**result.usage, "latencyMs": result.latency_ms}
         return json.dumps(response).encode(), counts
 
@@ -287,14 +317,14 @@ class BedrockRuntimeBackend(BaseBackend):
         """Answer InvokeModelWithResponseStream: native stream objects as ``chunk`` events."""
         operation = "InvokeModelWithResponseStream"
         with self._recording(operation, model_id) as record:
-            model = self._resolve_streaming(model_id)
+            model = self._resolve_streaming(operation, model_id)
             codec = self._codec(operation, model)
             native = self._native_body(body)
             if kind_of(codec) != "text":
                 raise ValidationException(UNSUPPORTED_FOR_STREAMING)
             invocation = self._native_invocation(operation, codec, model, model_id, native)
             result = self._answer(record, invocation, NATIVE_RULES)
-            settings = self.stream_settings
+            settings = self._settings(invocation)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             chunks = codec.render_stream(result, model, make_id, settings.pieces)
             fault = self.take_stream_fault(operation)
@@ -316,6 +346,7 @@ class BedrockRuntimeBackend(BaseBackend):
             events=[{"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks],
             delays=pace(chunks, settings, codec.delta_text),
             fault=fault,
+            sleep=self.behaviour.clock.sleep,
         )
 
     # -- CountTokens --------------------------------------------------------------------
@@ -328,7 +359,7 @@ class BedrockRuntimeBackend(BaseBackend):
         return count
 
     def _count_tokens(self, model_id: str, request: dict[str, Any]) -> int:
-        model = self.resolve(model_id).model
+        model = self._admitted("CountTokens", model_id)
         if "converse" in request:
             converse = request["converse"]
             if not model.converse:

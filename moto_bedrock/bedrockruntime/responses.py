@@ -40,6 +40,7 @@ class BedrockRuntimeResponse(BedrockProtocol):
             "additional_request_fields": self._get_param("additionalModelRequestFields"),
             "response_field_paths": self._get_param("additionalModelResponseFieldPaths", []),
             "request_metadata": self._get_param("requestMetadata"),
+            "output_config": self._get_param("outputConfig"),
         }
 
     def converse(self) -> ActionResult:

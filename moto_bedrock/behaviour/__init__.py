@@ -1,0 +1,55 @@
+"""Scripted behaviour of the mocked runtime: replies, faults, quotas, latency, the clock.
+
+One :class:`Behaviour` lives on each ``bedrock-runtime`` backend (so moto's reset clears
+it). The backend asks it three things per call: may this call go ahead (:meth:`admit`:
+injected faults, then quotas), what is the reply (:meth:`respond`), and what did it cost
+(:meth:`settle`). Each area is a module with its state and its control operations.
+"""
+
+from __future__ import annotations
+
+from ..bedrockruntime.exceptions import BedrockError
+from ..responders import Invocation, Reply, Responder
+from ..streaming import StreamSettings
+from .clock import Clock
+from .faults import FaultPlan
+from .latency import LatencyPlan
+from .quotas import QuotaPlan
+from .replies import ReplyScript
+
+__all__ = ["Behaviour"]
+
+
+class Behaviour:
+    """All scripted behaviour of one backend."""
+
+    def __init__(self) -> None:
+        self.clock = Clock()
+        self.replies = ReplyScript()
+        self.faults = FaultPlan()
+        self.quotas = QuotaPlan()
+        self.latency = LatencyPlan()
+
+    def admit(self, operation: str, model_id: str, requested_id: str) -> str | None:
+        """Raise the injected fault or quota error this call meets, if any.
+
+        ``model_id`` is the resolved base model id, ``requested_id`` what the caller sent.
+        Returns nothing; the raised error names itself in the call history.
+        """
+        fault: BedrockError | None = self.faults.take(operation, model_id, requested_id)
+        if fault is not None:
+            raise fault
+        self.quotas.admit(model_id, requested_id, self.clock.now())
+        return None
+
+    def respond(self, invocation: Invocation, fallback: Responder) -> tuple[Reply, str]:
+        """The reply to ``invocation`` and which responder or rule gave it."""
+        return self.replies.respond(invocation, fallback)
+
+    def settle(self, model_id: str, requested_id: str, tokens: int) -> None:
+        """Charge a finished call's tokens to its quotas."""
+        self.quotas.settle(model_id, requested_id, tokens, self.clock.now())
+
+    def timing(self, model_id: str, requested_id: str, base: StreamSettings) -> StreamSettings:
+        """The stream settings with this model's latency applied."""
+        return self.latency.settings_for(model_id, requested_id, base)

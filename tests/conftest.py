@@ -90,7 +90,9 @@ class Aws:
             endpoint_url=self.endpoint_url,
             aws_access_key_id="testing",
             aws_secret_access_key="testing",
-            config=Config(retries={"max_attempts": 1}, **config),
+            # No retries unless a test asks: botocore's ``max_attempts`` counts retries,
+            # so only ``total_max_attempts: 1`` means a single attempt.
+            config=Config(**{"retries": {"total_max_attempts": 1}, **config}),
         )
 
     def controls(self, region: str = REGION) -> Any:

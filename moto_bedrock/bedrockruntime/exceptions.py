@@ -150,5 +150,6 @@ def make_error(name: str, message: str | None = None) -> BedrockError:
     if code is None:
         raise KeyError(name)
     cls = INJECTABLE[code]
-    default = getattr(cls, "message", None) or "The request was refused."
+    # The class's own text only: moto's ServiceException has a generic one of its own.
+    default = cls.__dict__.get("message") or "The request was refused."
     return cls(message or default)

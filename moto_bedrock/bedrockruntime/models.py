@@ -69,6 +69,7 @@ class BedrockRuntimeBackend(BaseBackend):
         except BedrockError as error:
             record.error = {"code": error.code, "message": error.message}
             record.injected = getattr(error, "injected", None)
+            record.source = record.source or getattr(error, "source", None)
             raise
         finally:
             record.duration_ms = round((time.perf_counter() - began) * 1000, 3)
@@ -115,14 +116,16 @@ class BedrockRuntimeBackend(BaseBackend):
             load_catalog(), model_id, self.region_name, self.account_id, self.partition
         )
 
-    def _admitted(self, operation: str, model_id: str) -> FoundationModel:
+    def _admitted(self, record: CallRecord, model_id: str) -> FoundationModel:
         """Resolve the model, then let injected faults and quotas refuse the call."""
         model = self.resolve(model_id).model
+        record.resolved_model_id = model.model_id
+        operation = record.operation
         self.behaviour.admit(operation, model.model_id, model_id)
         return model
 
-    def _resolve_streaming(self, operation: str, model_id: str) -> FoundationModel:
-        model = self._admitted(operation, model_id)
+    def _resolve_streaming(self, record: CallRecord, model_id: str) -> FoundationModel:
+        model = self._admitted(record, model_id)
         if not model.response_streaming_supported:
             raise ValidationException(UNSUPPORTED_FOR_STREAMING)
         return model
@@ -211,7 +214,7 @@ class BedrockRuntimeBackend(BaseBackend):
     def converse(self, **request: Any) -> dict[str, Any]:
         """Answer a Converse request; returns the operation's output structure."""
         with self._recording("Converse", request["model_id"]) as record:
-            model = self._admitted("Converse", request["model_id"])
+            model = self._admitted(record, request["model_id"])
             invocation, result, extra = self._converse(record, model, **request)
         output: dict[str, Any] = {
             "output": {"message": {"role": "assistant", "content": result.content}},
@@ -230,7 +233,7 @@ class BedrockRuntimeBackend(BaseBackend):
         Every check runs before the first event, so bad input is an ordinary HTTP error.
         """
         with self._recording("ConverseStream", request["model_id"]) as record:
-            model = self._resolve_streaming("ConverseStream", request["model_id"])
+            model = self._resolve_streaming(record, request["model_id"])
             invocation, result, extra = self._converse(record, model, **request)
             settings = self._settings(invocation)
             events = converse_stream_events(result, extra, settings)
@@ -286,7 +289,7 @@ class BedrockRuntimeBackend(BaseBackend):
     def invoke_model(self, model_id: str, body: bytes) -> tuple[bytes, dict[str, int]]:
         """Answer InvokeModel: the native response body and its token counts."""
         with self._recording("InvokeModel", model_id) as record:
-            model = self._admitted("InvokeModel", model_id)
+            model = self._admitted(record, model_id)
             codec = self._codec("InvokeModel", model)
             native = self._native_body(body)
             kind = kind_of(codec)
@@ -317,7 +320,7 @@ class BedrockRuntimeBackend(BaseBackend):
         """Answer InvokeModelWithResponseStream: native stream objects as ``chunk`` events."""
         operation = "InvokeModelWithResponseStream"
         with self._recording(operation, model_id) as record:
-            model = self._resolve_streaming(operation, model_id)
+            model = self._resolve_streaming(record, model_id)
             codec = self._codec(operation, model)
             native = self._native_body(body)
             if kind_of(codec) != "text":
@@ -354,12 +357,12 @@ class BedrockRuntimeBackend(BaseBackend):
     def count_tokens(self, model_id: str, request: dict[str, Any]) -> int:
         """Input tokens of a Converse or InvokeModel request, as usage would report them."""
         with self._recording("CountTokens", model_id) as record:
-            count = self._count_tokens(model_id, request)
+            count = self._count_tokens(record, model_id, request)
             record.usage = {"inputTokens": count}
         return count
 
-    def _count_tokens(self, model_id: str, request: dict[str, Any]) -> int:
-        model = self._admitted("CountTokens", model_id)
+    def _count_tokens(self, record: CallRecord, model_id: str, request: dict[str, Any]) -> int:
+        model = self._admitted(record, model_id)
         if "converse" in request:
             converse = request["converse"]
             if not model.converse:

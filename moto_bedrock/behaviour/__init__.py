@@ -39,7 +39,8 @@ class Behaviour:
         fault: BedrockError | None = self.faults.take(operation, model_id, requested_id)
         if fault is not None:
             raise fault
-        self.quotas.admit(model_id, requested_id, self.clock.now())
+        if operation != "CountTokens":  # counting tokens runs no inference: no quota
+            self.quotas.admit(model_id, requested_id, self.clock.now())
         return None
 
     def respond(self, invocation: Invocation, fallback: Responder) -> tuple[Reply, str]:

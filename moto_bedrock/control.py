@@ -19,10 +19,13 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 
 from .behaviour.base import ControlBase, operation, operations_of
 from .behaviour.clock import ClockControls
+from .behaviour.config import ConfigControls
 from .behaviour.faults import FaultControls
 from .behaviour.latency import LatencyControls
 from .behaviour.quotas import QuotaControls
 from .behaviour.replies import ReplyControls
+from .history import CallFilter
+from .history_view import HistoryView
 from .rules import RULES, ValidationPolicy
 from .streaming import ConfigError, StreamFault, StreamSettings
 
@@ -37,7 +40,13 @@ def _known(cls: type, kwargs: dict[str, Any]) -> None:
 
 
 class BedrockControl(
-    ReplyControls, FaultControls, QuotaControls, LatencyControls, ClockControls, ControlBase
+    ReplyControls,
+    FaultControls,
+    QuotaControls,
+    LatencyControls,
+    ClockControls,
+    ConfigControls,
+    ControlBase,
 ):
     """Controls for the mocked Bedrock of one account and region."""
 
@@ -86,12 +95,34 @@ class BedrockControl(
         return {"lenient": sorted(self._runtime.validation.lenient), "rules": list(RULES)}
 
     @operation
-    def get_call_history(self) -> dict[str, Any]:
-        """Every recorded runtime call, oldest first (JSON-ready)."""
-        return {"calls": [record.to_json() for record in self._runtime.history.records()]}
+    def get_call_history(
+        self,
+        operation: str | None = None,
+        model: str | None = None,
+        source: str | None = None,
+        error: bool | str | None = None,
+        since: int | None = None,
+        limit: int | None = None,
+    ) -> dict[str, Any]:
+        """The recorded runtime calls matching every filter given, oldest first (JSON-ready).
+
+        See :class:`~moto_bedrock.history.CallFilter`: ``operation``, ``model`` and
+        ``source`` are names or globs (``model`` matches the id as sent or resolved),
+        ``error`` is True, False or an error code, ``since`` a sequence number to start
+        after, ``limit`` how many of the most recent matches to keep.
+        """
+        chosen = CallFilter(operation, model, source, error, since, limit)
+        calls = (record.to_json() for record in self._runtime.history.records())
+        return {"calls": chosen.select(calls)}
+
+    def history(self, **filters: Any) -> HistoryView:
+        """A :class:`HistoryView` of the calls matching ``filters`` (see get_call_history)."""
+        description = CallFilter.of(filters).describe()
+        return HistoryView(self.get_call_history(**filters)["calls"], description)
 
     @operation
     def clear_call_history(self) -> dict[str, Any]:
+        """Forget every recorded call (sequence numbers keep counting)."""
         self._runtime.history.clear()
         return {}
 
@@ -158,7 +189,9 @@ def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[s
         message = f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}"
         return 404, json_headers, json.dumps({"message": message})
     try:
-        raw = request.data or b"{}"
+        # get_data(), not .data: werkzeug leaves .data empty for a form Content-Type,
+        # which curl sends by default.
+        raw = request.get_data() or b"{}"
         kwargs = json.loads(raw)
         if not isinstance(kwargs, dict):
             raise ConfigError("the body must be a JSON object")

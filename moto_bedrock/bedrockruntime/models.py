@@ -12,6 +12,7 @@ from typing import Any
 from moto.core.base_backend import BackendDict, BaseBackend
 
 from ..behaviour import Behaviour
+from ..behaviour.config import apply_startup_config
 from ..catalog import FoundationModel, load_catalog
 from ..codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
 from ..history import CallHistory, CallRecord
@@ -57,6 +58,8 @@ class BedrockRuntimeBackend(BaseBackend):
         self.validation = ValidationPolicy()
         self.history = CallHistory()
         self.behaviour = Behaviour()
+        # A server's --config files hold for every new backend, so again after moto's reset.
+        apply_startup_config(self)
 
     @contextmanager
     def _recording(self, operation: str, model_id: str) -> Iterator[CallRecord]:
@@ -74,6 +77,16 @@ class BedrockRuntimeBackend(BaseBackend):
         finally:
             record.duration_ms = round((time.perf_counter() - began) * 1000, 3)
             self.history.add(record)
+
+    @staticmethod
+    def _note_request(record: CallRecord, request: dict[str, Any]) -> None:
+        """Record what a Converse-shaped call sent, so even a refused call shows it."""
+        record.request = {
+            "messages": request.get("messages", []),
+            "system": request.get("system", []),
+            "inferenceConfig": request.get("inference_config", {}),
+            "toolConfig": request.get("tool_config"),
+        }
 
     @staticmethod
     def _note(record: CallRecord, invocation: Invocation, result: InferenceResult) -> None:
@@ -214,6 +227,7 @@ class BedrockRuntimeBackend(BaseBackend):
     def converse(self, **request: Any) -> dict[str, Any]:
         """Answer a Converse request; returns the operation's output structure."""
         with self._recording("Converse", request["model_id"]) as record:
+            self._note_request(record, request)
             model = self._admitted(record, request["model_id"])
             invocation, result, extra = self._converse(record, model, **request)
         output: dict[str, Any] = {
@@ -233,6 +247,7 @@ class BedrockRuntimeBackend(BaseBackend):
         Every check runs before the first event, so bad input is an ordinary HTTP error.
         """
         with self._recording("ConverseStream", request["model_id"]) as record:
+            self._note_request(record, request)
             model = self._resolve_streaming(record, request["model_id"])
             invocation, result, extra = self._converse(record, model, **request)
             settings = self._settings(invocation)

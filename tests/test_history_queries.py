@@ -64,7 +64,7 @@ def sequences(calls: Any) -> list[int]:
         ({"model": "us.*"}, [2]),
         ({"model": "amazon.nova-*"}, [5]),
         ({"model": "acme.*"}, [4]),  # a failed call keeps the id as sent
-        ({"source": "default"}, [1, 2, 5]),  # CountTokens and failures have no source
+        ({"source": "default"}, [1, 2, 5]),  # CountTokens and refused calls have no source
         ({"error": True}, [4]),
         ({"error": False}, [1, 2, 3, 5]),
         ({"error": "ValidationException"}, [4]),

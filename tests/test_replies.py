@@ -344,6 +344,7 @@ def test_error_reply_fails_the_call(
     history = controls.get_call_history()["calls"]
     assert [c["error"] for c in history] == [{"code": code, "message": message}] * 4
     assert [c["injected"] for c in history] == ["rule"] * 4
+    assert [c["source"] for c in history] == ["static"] * 4
 
 
 def test_model_error_reply(aws: Aws, runtime: Any) -> None:

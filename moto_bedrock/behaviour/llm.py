@@ -544,14 +544,9 @@ def _message_text(content: Any) -> str:
     raise _Unparseable(f"message.content is a {type(content).__name__}")
 
 
-def openai_reply(body: Any, request: dict[str, Any]) -> Reply:
-    """The Reply for an OpenAI Chat Completions response body."""
-    choices = body.get("choices") if isinstance(body, dict) else None
-    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
-        raise _Unparseable("no choices")
-    message = choices[0].get("message")
-    if not isinstance(message, dict):
-        raise _Unparseable("no choices[0].message")
+def _tool_calls(message: dict[str, Any]) -> list[dict[str, Any]]:
+    """A reply message's tool calls as ``{"id", "name", "arguments"}`` (both APIs nest them
+    the same way; only the arguments' type differs: a JSON string or an object)."""
     calls = []
     for call in message.get("tool_calls") or []:
         function = call.get("function") if isinstance(call, dict) else None
@@ -564,6 +559,18 @@ def openai_reply(body: Any, request: dict[str, Any]) -> Reply:
                 "arguments": function.get("arguments"),
             }
         )
+    return calls
+
+
+def openai_reply(body: Any, request: dict[str, Any]) -> Reply:
+    """The Reply for an OpenAI Chat Completions response body."""
+    choices = body.get("choices") if isinstance(body, dict) else None
+    if not isinstance(choices, list) or not choices or not isinstance(choices[0], dict):
+        raise _Unparseable("no choices")
+    message = choices[0].get("message")
+    if not isinstance(message, dict):
+        raise _Unparseable("no choices[0].message")
+    calls = _tool_calls(message)
     usage = body.get("usage") if isinstance(body.get("usage"), dict) else {}
     return _reply(
         _message_text(message.get("content")),
@@ -579,18 +586,7 @@ def ollama_reply(body: Any, request: dict[str, Any]) -> Reply:
     message = body.get("message") if isinstance(body, dict) else None
     if not isinstance(message, dict):
         raise _Unparseable("no message")
-    calls = []
-    for call in message.get("tool_calls") or []:
-        function = call.get("function") if isinstance(call, dict) else None
-        if not isinstance(function, dict):
-            raise _Unparseable("a tool call has no function")
-        calls.append(
-            {
-                "id": call.get("id"),
-                "name": function.get("name"),
-                "arguments": function.get("arguments"),
-            }
-        )
+    calls = _tool_calls(message)
     return _reply(
         _message_text(message.get("content")),
         calls,

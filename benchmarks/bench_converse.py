@@ -8,8 +8,11 @@
 4. moto's own ``invoke_model`` stub under ``mock_aws`` (the host's baseline), measured in a
    child process that never imports moto_bedrock, since importing it replaces that stub.
 
-Prints the median per-call time of each and the ratios; the baseline and in-process runs
-alternate over R rounds. Not a test: figures vary by machine.
+Prints the median per-call time of each and the ratios. The baseline and in-process calls
+are interleaved: in each of R rounds, N calls a side are made in slices of S, baseline and
+in-process in turn (the baseline child stays up between slices), and the round medians'
+median is reported. On a shared machine the speed drifts within a second, so alternating
+whole rounds let a slow spell fall on one side only. Not a test: figures vary by machine.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -30,36 +34,97 @@ MESSAGES = [{"role": "user", "content": [{"text": "Summarize the water cycle in 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
-def per_call_median(call: Callable[[], Any], calls: int) -> float:
+def warm_up(call: Callable[[], Any], calls: int) -> None:
     for _ in range(max(10, calls // 10)):
         call()
+
+
+def per_call_samples(call: Callable[[], Any], calls: int) -> list[float]:
     samples = []
     for _ in range(calls):
         start = time.perf_counter()
         call()
         samples.append(time.perf_counter() - start)
-    return statistics.median(samples)
+    return samples
 
 
-def moto_baseline(calls: int) -> float:
-    """moto's own InvokeModel stub, without moto_bedrock (run in a child process)."""
+def per_call_median(call: Callable[[], Any], calls: int) -> float:
+    warm_up(call, calls)
+    return statistics.median(per_call_samples(call, calls))
+
+
+def moto_baseline(calls: int) -> None:
+    """moto's own InvokeModel stub, without moto_bedrock (run in a child process).
+
+    After warming up it prints "ready", then for each number N read from stdin makes N
+    calls and prints their times (seconds, a JSON list).
+    """
     import boto3
     from moto import mock_aws
 
     with mock_aws():
         client = boto3.client("bedrock-runtime", region_name="us-east-1", **CREDENTIALS)
         body = json.dumps({"messages": MESSAGES, "max_tokens": 100})
-        return per_call_median(lambda: client.invoke_model(modelId=MODEL, body=body), calls)
+
+        def call() -> Any:
+            return client.invoke_model(modelId=MODEL, body=body)
+
+        warm_up(call, calls)
+        print("ready", flush=True)
+        for line in sys.stdin:
+            print(json.dumps(per_call_samples(call, int(line))), flush=True)
 
 
-def in_process(calls: int) -> float:
+@contextmanager
+def baseline_child(calls: int) -> Iterator[Callable[[int], list[float]]]:
+    """A warmed-up baseline child process; yields a function: N -> the times of N calls."""
+    child = subprocess.Popen(
+        [sys.executable, __file__, "--moto-baseline", "--calls", str(calls)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": ""},
+    )
+    assert child.stdin is not None and child.stdout is not None
+    stdin, stdout = child.stdin, child.stdout
+    try:
+        if stdout.readline().strip() != "ready":
+            raise RuntimeError("the baseline child did not start")
+
+        def samples(count: int) -> list[float]:
+            stdin.write(f"{count}\n")
+            stdin.flush()
+            return [float(t) for t in json.loads(stdout.readline())]
+
+        yield samples
+    finally:
+        stdin.close()
+        child.wait(timeout=30)
+
+
+def baseline_and_in_process(calls: int, rounds: int, slice_calls: int) -> list[tuple[float, float]]:
+    """Per round, the median call of the baseline and of in-process, slices interleaved."""
     import boto3
 
     from moto_bedrock import mock_bedrock
 
-    with mock_bedrock():
+    medians = []
+    with baseline_child(calls) as baseline, mock_bedrock():
         client = boto3.client("bedrock-runtime", region_name="us-east-1", **CREDENTIALS)
-        return per_call_median(lambda: client.converse(modelId=MODEL, messages=MESSAGES), calls)
+
+        def converse() -> Any:
+            return client.converse(modelId=MODEL, messages=MESSAGES)
+
+        warm_up(converse, calls)
+        for _ in range(rounds):
+            ours: list[float] = []
+            theirs: list[float] = []
+            for start in range(0, calls, slice_calls):
+                count = min(slice_calls, calls - start)
+                theirs += baseline(count)
+                ours += per_call_samples(converse, count)
+            medians.append((statistics.median(theirs), statistics.median(ours)))
+    return medians
 
 
 def stubber_floor(calls: int) -> float:
@@ -116,25 +181,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=500)
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--slice", type=int, default=20, help="calls a side per turn")
     parser.add_argument("--moto-baseline", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.moto_baseline:
-        print(moto_baseline(args.calls))
+        moto_baseline(args.calls)
         return
 
-    def baseline() -> float:
-        child = subprocess.run(
-            [sys.executable, __file__, "--moto-baseline", "--calls", str(args.calls)],
-            capture_output=True,
-            text=True,
-            check=True,
-            env={**os.environ, "PYTHONPATH": ""},
-        )
-        return float(child.stdout.strip().splitlines()[-1])
-
-    # Baseline and in-process alternate over several rounds and the medians are compared,
-    # so a burst of load on the machine cannot land on one side only.
-    rounds = [(baseline(), in_process(args.calls)) for _ in range(args.rounds)]
+    # Baseline and in-process take turns every few calls and the medians are compared, so
+    # a burst of load on the machine cannot land on one side only.
+    rounds = baseline_and_in_process(args.calls, args.rounds, max(1, args.slice))
     results = {
         "moto invoke_model stub (baseline)": statistics.median(b for b, _ in rounds),
         "botocore Stubber (floor)": stubber_floor(args.calls),
@@ -148,6 +204,7 @@ def main() -> None:
     for name, seconds in results.items():
         print(f"{name:36} {seconds * 1000:9.3f} {seconds / baseline:11.2f} {seconds / floor:8.2f}")
     ratio = results["mock_bedrock in-process"] / baseline
+    print("per round: " + " ".join(f"{ours / theirs:.2f}" for theirs, ours in rounds))
     print(f"in-process / moto stub = {ratio:.2f} (target <= 1.5)")
 
 

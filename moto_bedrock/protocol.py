@@ -14,6 +14,10 @@ It adds these to moto's ``BaseResponse``:
   handlers' errors included;
 * a body larger than the operation can take is refused from its ``Content-Length``, before
   a byte of it is read (see :data:`MAX_JSON_BODY_BYTES`).
+
+What the model says of each operation's input (where each member travels, the body's
+limit) is read once per operation (:func:`_input_facts`), and a JSON body is decoded once,
+for both the check and moto's parser.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache
 from typing import Any
 from urllib.parse import parse_qs
 
-from moto.core.parse import PROTOCOL_PARSERS
+from botocore.model import OperationModel, Shape
 from moto.core.responses import ActionContext, ActionResult, BaseResponse
 from moto.core.routing import get_service_router
 from moto.core.utils import camelcase_to_underscores, get_service_model
@@ -71,6 +77,59 @@ TOO_DEEP = (
 
 # Errors that are not in the service model, so the serializer cannot place them.
 _UNMODELED_STATUS: dict[type[BedrockError], int] = {NotEmulated: 501, UnknownOperation: 404}
+
+
+@dataclass(frozen=True)
+class _InputFacts:
+    """What an operation's input shape says about where its members travel."""
+
+    #: The botocore model the raw request is checked against.
+    operation: OperationModel
+    #: The member that is the whole body, if any, and whether it is JSON (else raw bytes).
+    payload: str | None
+    json_payload: bool
+    #: The members read from a JSON object body (none when there is a payload member).
+    body_members: frozenset[str]
+    #: Whether the operation reads a body at all (a member not in the URI, headers or query).
+    takes_body: bool
+    #: The members sent in the URI, headers or query: (name, location, wire name, shape).
+    located: tuple[tuple[str, str, str, Shape], ...]
+    #: The most bytes the body may have, and the name errors give that body.
+    body_limit: int
+    body_name: str
+
+
+@cache
+def _input_facts(service: str, action: str) -> _InputFacts:
+    """The input facts of one operation (models are read-only, so once is enough)."""
+    operation = operation_model(service, action)
+    shape = operation.input_shape
+    members = shape.members if shape is not None else {}
+    payload = shape.serialization.get("payload") if shape is not None else None
+    body_limit, body_name = MAX_JSON_BODY_BYTES, "body"
+    if payload is not None and members[payload].type_name == "blob":
+        body_name = members[payload].serialization.get("name", payload)
+        body_limit = int(members[payload].metadata.get("max", body_limit))
+    unlocated = [name for name, member in members.items() if "location" not in member.serialization]
+    return _InputFacts(
+        operation=operation,
+        payload=payload,
+        json_payload=payload is not None and members[payload].type_name in _JSON_TYPES,
+        body_members=frozenset(name for name in unlocated if name != payload),
+        takes_body=bool(unlocated),
+        located=tuple(
+            (name, member.serialization["location"], member.serialization.get("name", name), member)
+            for name, member in members.items()
+            if "location" in member.serialization
+        ),
+        body_limit=body_limit,
+        body_name=body_name,
+    )
+
+
+@cache
+def _snake_case(action: str) -> str:
+    return camelcase_to_underscores(action)
 
 
 def _query_value(shape: Any, raw: str) -> Any:
@@ -126,16 +185,20 @@ class BedrockProtocol(BaseResponse):
 
     #: Operations (snake_case) parsed and validated from the botocore model; None means all.
     model_driven_actions: frozenset[str] | None = None
-    #: The answer to a body over the operation's limit (set per request).
+    #: The operation's body limit and the body's name in errors (set per request).
+    _body_limit: tuple[int, str] | None = None
+    #: The answer to a body over that limit, once one has been refused.
     _body_too_large: ValidationException | None = None
     #: The (operation, URI parameters) the request's route names, once matched.
     _matched: tuple[Any, dict[str, Any]] | None = None
+    #: The request's JSON body as decoded for the raw check, handed on to moto's parser.
+    _decoded_body: dict[str, Any] | None = None
 
     def _is_model_driven(self, action: str | None) -> bool:
         if not action:
             return False
         return self.model_driven_actions is None or (
-            camelcase_to_underscores(action) in self.model_driven_actions
+            _snake_case(action) in self.model_driven_actions
         )
 
     def _get_action(self) -> str:
@@ -174,24 +237,32 @@ class BedrockProtocol(BaseResponse):
         # No Bedrock operation takes a compressed body (none has the requestcompression
         # trait), and inflating one would escape the size limit below.
         self.allow_request_decompression = False
-        limit, too_large = self._limit_body(request)
+        limit = self._limit_body(request)
         # Keep the raw bytes whatever the Content-Type: werkzeug would hand a form-encoded
         # body to its form parser and leave ``request.data`` empty.
         if len(request.get_data()) > limit:
-            raise too_large
-        super().setup_class(request, full_url, headers, use_raw_body=True)
+            raise self._too_large()
+        # moto copies the headers into its query when the URL has none, which is replaced
+        # just below; only an "AWSAccessKeyId" in that copy is read before (as the access
+        # key when the Authorization header names none), so only then is it worth making.
+        headers = request.headers if headers is None else headers
+        copied = headers if "AWSAccessKeyId" in headers else {}
+        super().setup_class(request, full_url, copied, use_raw_body=True)
         # The query string is the URL's and nothing else. moto fills it from a form body,
         # or from the headers when there is neither, and its hand-written handlers then
         # read any header as a parameter (an empty one crashed them).
-        self.querystring = self.data = parse_qs(self.parsed_url.query, keep_blank_values=True)
-        if not self._get_action():
+        query = self.parsed_url.query
+        self.querystring = self.data = parse_qs(query, keep_blank_values=True) if query else {}
+        action = self._get_action()
+        if not action:
             raise UnknownOperation()
         # Every operation, ours or moto's: moto's hand-written handlers trust their input,
         # and a wrong type there crashed them or was stored and broke later reads. Theirs
         # get the type checks only: moto's own tests, which CI runs against our backends,
         # use values Bedrock would refuse (a role ARN "testrole", an "s3://a_bucket").
-        self._validate_raw(request, constraints=self._is_model_driven(self._get_action()))
-        if self._is_model_driven(self._get_action()):
+        model_driven = self._is_model_driven(action)
+        self._decoded_body = self._validate_raw(request, constraints=model_driven)
+        if model_driven:
             self.automated_parameter_parsing = True
             self.parse_parameters(request)
         elif isinstance(self.body, bytes):
@@ -203,79 +274,91 @@ class BedrockProtocol(BaseResponse):
         # Content-Type says: moto would pick a parser from it, and werkzeug hands a form or
         # multipart body to its form parser, leaving ``request.data`` empty.
         service_model = get_service_model(self.boto3_service_name)
-        operation = service_model.operation_model(self._get_action())
-        parser_cls = PROTOCOL_PARSERS[service_model.protocol]
-        parser = parser_cls(operation, map_type=self.PROTOCOL_PARSER_MAP_TYPE)
-        shape = operation.input_shape
-        takes_body = shape is not None and any(
-            "location" not in member.serialization for member in shape.members.values()
+        action = self._get_action()
+        operation = service_model.operation_model(action)
+        parser, takes_decoded = _moto.request_parser(
+            operation, service_model.protocol, self.PROTOCOL_PARSER_MAP_TYPE
         )
+        body: Any = b""  # an operation without body members ignores any body, as Bedrock does
+        if _input_facts(self.boto3_service_name, action).takes_body:
+            decoded = self._decoded_body
+            body = decoded if takes_decoded and decoded is not None else self.raw_body
         self.params = parser.parse(
             {
                 "method": request.method,
                 "values": request.args,
                 "headers": request.headers,
-                # An operation without body members ignores any body, as Bedrock does.
-                "body": self.raw_body if takes_body else b"",
+                "body": body,
                 "url_path": request.path,
                 "url_params": self.uri_match,
             }
         )
 
+    def _get_param(self, param_name: str, if_none: Any = None) -> Any:
+        # moto's look-up builds a ChainMap and walks dotted paths on every call; a plain
+        # name is just the parsed parameter, else the URI one. Anything else is moto's.
+        if (
+            self.automated_parameter_parsing
+            and isinstance(param_name, str)
+            and "." not in param_name
+        ):
+            if param_name in self.params:
+                return self.params[param_name]
+            return self.uri_match.get(param_name, if_none)
+        return super()._get_param(param_name, if_none)
+
     def determine_response_protocol(self, service_model: Any) -> str:
         # Answer in the service's protocol, not one guessed from the request's Content-Type.
         return str(service_model.protocol)
 
-    def _limit_body(self, request: Any) -> tuple[int, ValidationException]:
+    def _limit_body(self, request: Any) -> int:
         """Refuse a body the operation cannot take, before any of it is read; the limit.
 
         A declared ``Content-Length`` is checked at once; a body of unknown length (chunked
         transfer) will be read through a limit that stops at the first byte too many.
         """
-        limit, member = MAX_JSON_BODY_BYTES, "body"
+        limit, name = MAX_JSON_BODY_BYTES, "body"
         operation, _ = self._route(request)  # unroutable: answered UnknownOperation later
-        if operation is not None and operation.input_shape is not None:
-            shape = operation.input_shape
-            payload = shape.serialization.get("payload")
-            if payload is not None and shape.members[payload].type_name == "blob":
-                member = shape.members[payload].serialization.get("name", payload)
-                limit = int(shape.members[payload].metadata.get("max", limit))
-        too_large = ValidationException(
-            "1 validation error detected: "
-            f"Value at '{member}' failed to satisfy constraint: "
-            f"Member must have length less than or equal to {limit}"
-        )
-        self._body_too_large = too_large
+        if operation is not None:
+            facts = _input_facts(self.boto3_service_name, operation.name)
+            limit, name = facts.body_limit, facts.body_name
+        self._body_limit = (limit, name)
         declared = request.content_length
         if declared is not None and declared > limit:
-            raise too_large
+            raise self._too_large()
         request.max_content_length = limit + 1
-        return limit, too_large
+        return limit
 
-    def _validate_raw(self, request: Any, constraints: bool = True) -> None:
-        """Check the request as sent, before moto's lenient parser sees it."""
-        operation = operation_model(self.boto3_service_name, self._get_action())
-        shape = operation.input_shape
-        if shape is None:
-            return
+    def _too_large(self) -> ValidationException:
+        """The answer to a body over the limit :meth:`_limit_body` set, kept to be told apart."""
+        limit, name = self._body_limit or (MAX_JSON_BODY_BYTES, "body")
+        self._body_too_large = ValidationException(
+            "1 validation error detected: "
+            f"Value at '{name}' failed to satisfy constraint: "
+            f"Member must have length less than or equal to {limit}"
+        )
+        return self._body_too_large
+
+    def _validate_raw(self, request: Any, constraints: bool = True) -> dict[str, Any] | None:
+        """Check the request as sent, before moto's lenient parser sees it; its JSON body.
+
+        The body is returned as decoded (None when the operation takes no JSON body), so
+        moto's parser need not decode it again.
+        """
+        facts = _input_facts(self.boto3_service_name, self._get_action())
+        if facts.operation.input_shape is None:
+            return None
         params: dict[str, Any] = {}
-        payload = shape.serialization.get("payload")
-        body_members = [
-            name
-            for name, member in shape.members.items()
-            if "location" not in member.serialization and name != payload
-        ]
-        if payload is not None:
-            if shape.members[payload].type_name in _JSON_TYPES:
-                params[payload] = self._json_body()
+        body = None
+        if facts.payload is not None:
+            if facts.json_payload:
+                params[facts.payload] = body = self._json_body()
             elif self.raw_body:
-                params[payload] = self.raw_body
-        elif body_members:
+                params[facts.payload] = self.raw_body
+        elif facts.body_members:
             body = self._json_body()
-            params.update({k: v for k, v in body.items() if k in body_members})
-        for name, member in shape.members.items():
-            location = member.serialization.get("location")
-            wire_name = member.serialization.get("name", name)
+            params.update({k: v for k, v in body.items() if k in facts.body_members})
+        for name, location, wire_name, member in facts.located:
             if location == "uri" and self.uri_match.get(wire_name) is not None:
                 params[name] = self.uri_match[wire_name]
             elif location == "header" and wire_name in request.headers:
@@ -285,7 +368,8 @@ class BedrockProtocol(BaseResponse):
                     params[name] = request.args.getlist(wire_name)
                 else:
                     params[name] = _query_value(member, request.args[wire_name])
-        validate_input(operation, params, constraints)
+        validate_input(facts.operation, params, constraints)
+        return body
 
     def _json_body(self) -> dict[str, Any]:
         raw = self.raw_body or b"{}"
@@ -314,7 +398,11 @@ class BedrockProtocol(BaseResponse):
                 response_headers, body = self._drained(request, response_headers, body)
         except RequestEntityTooLarge:
             # A body of unknown length ran past the limit while being read.
-            too_large = self._body_too_large or ValidationException("The request is too large.")
+            too_large = (
+                self._too_large()
+                if self._body_limit is not None
+                else ValidationException("The request is too large.")
+            )
             status, response_headers, body = self._error_response(too_large)
             response_headers, body = self._drained(request, response_headers, body)
         except RecursionError:
@@ -339,6 +427,15 @@ class BedrockProtocol(BaseResponse):
             status, response_headers, body = self._as_bedrock_error(status, response_headers, body)
         response_headers["x-amzn-requestid"] = str(uuid.uuid4())
         return status, response_headers, body
+
+    @staticmethod
+    def _enrich_response(headers: dict[str, Any], body: Any) -> tuple[dict[str, Any], Any]:
+        # moto would draw a 52-character request id here and write it into XML bodies;
+        # _dispatch gives every answer its own id (a UUID, as Bedrock's), so that draw,
+        # a good part of a small request's cost, was thrown away.
+        if "status" in headers:
+            headers["status"] = str(headers["status"])
+        return headers, body
 
     def _as_bedrock_error(self, status: Any, headers: dict[str, Any], body: Any) -> Any:
         """An error from one of moto's hand-written handlers, in Bedrock's wire format.
@@ -445,3 +542,7 @@ class BedrockProtocol(BaseResponse):
             fields["message"] = message
             body = json.dumps(fields)
         return status, headers, body
+
+
+# moto's call_action looks each action up among the class's functions; ours answer by name.
+_moto.find_actions_directly(BedrockProtocol)

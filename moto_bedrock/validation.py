@@ -11,6 +11,10 @@ List elements are addressed as ``messages.1.member.content`` (1-based), as AWS d
 
 JSON nested deeper than :data:`MAX_JSON_DEPTH` is refused before anything walks it
 (:func:`too_deep`), so no request can exhaust the interpreter's stack.
+
+Most requests are valid, so each operation's input shape is first compiled into a plain
+yes/no check (:func:`_valid`); only a request it cannot pass is walked again by the
+collector, which words the errors.
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from botocore.model import ListShape, MapShape, OperationModel, Shape, StructureShape
+from botocore.model import (
+    ListShape,
+    MapShape,
+    OperationModel,
+    ServiceModel,
+    Shape,
+    StructureShape,
+)
 from botocore.session import get_session
 
 from .bedrockruntime.exceptions import ValidationException
@@ -55,9 +66,15 @@ _TYPE_NAMES = {
 
 
 @cache
+def _service_model(service: str) -> ServiceModel:
+    # Loaded once per service: a new session reads the whole model file again.
+    return get_session().get_service_model(service)
+
+
+@cache
 def operation_model(service: str, operation: str) -> OperationModel:
     """The botocore model of one operation (cached; models are read-only)."""
-    return get_session().get_service_model(service).operation_model(operation)
+    return _service_model(service).operation_model(operation)
 
 
 @cache
@@ -287,6 +304,176 @@ class _Collector:
         return None
 
 
+# -- the fast path: is the input valid at all? ---------------------------------------------
+#
+# A compiled check answers True only when the collector would find nothing; whatever it is
+# unsure of answers False, and the collector then decides. It cannot change a message: it
+# only spares the common valid request the paths and messages the collector builds.
+
+_Check = Callable[[Any], bool]
+
+
+def _accept(value: Any) -> bool:
+    return True
+
+
+def _in_range(meta: dict[str, Any], size: float) -> bool:
+    return not ("min" in meta and size < meta["min"]) and not ("max" in meta and size > meta["max"])
+
+
+def _compile(shape: Shape, constraints: bool, memo: dict[str, _Check]) -> _Check:
+    """The yes/no check of ``shape``; ``memo`` shares checks (shapes may contain themselves)."""
+    # Keyed by what the check depends on: a shape's name and its own constraints.
+    key = f"{shape.name}|{shape.metadata!r}"
+    if key not in memo:
+        kind = shape.type_name
+        if kind == "structure" and not shape.metadata.get("document"):
+            assert isinstance(shape, StructureShape)
+            _structure_check(shape, constraints, memo, key)
+        elif kind == "list":
+            assert isinstance(shape, ListShape)
+            _list_check(shape, constraints, memo, key)
+        elif kind == "map":
+            assert isinstance(shape, MapShape)
+            _map_check(shape, constraints, memo, key)
+        else:
+            memo[key] = _scalar_check(shape, constraints)
+    return memo[key]
+
+
+def _structure_check(
+    shape: StructureShape, constraints: bool, memo: dict[str, _Check], key: str
+) -> None:
+    members: dict[str, _Check] = {}
+    required = tuple(shape.required_members)
+    union = bool(shape.is_tagged_union)
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return False
+        present = 0
+        for name, item in value.items():
+            member = members.get(name)
+            if member is not None and item is not None:
+                if not member(item):
+                    return False
+                present += 1
+        if union and present != 1:
+            return False
+        return None not in map(value.get, required)
+
+    memo[key] = check  # before the members, so a member of this same shape finds it
+    for name, member in shape.members.items():
+        members[name] = _compile(member, constraints, memo)
+
+
+def _list_check(shape: ListShape, constraints: bool, memo: dict[str, _Check], key: str) -> None:
+    meta = shape.metadata
+    sized = constraints and ("min" in meta or "max" in meta)
+    checks: list[_Check] = []
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, list) or (sized and not _in_range(meta, len(value))):
+            return False
+        item_check = checks[0]
+        return all(item is not None and item_check(item) for item in value)
+
+    memo[key] = check
+    checks.append(_compile(shape.member, constraints, memo))
+
+
+def _map_check(shape: MapShape, constraints: bool, memo: dict[str, _Check], key: str) -> None:
+    meta = shape.metadata
+    sized = constraints and ("min" in meta or "max" in meta)
+    checks: list[_Check] = []
+
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict) or (sized and not _in_range(meta, len(value))):
+            return False
+        key_check, item_check = checks
+        return all(
+            key_check(name) and item is not None and item_check(item)
+            for name, item in value.items()
+        )
+
+    memo[key] = check
+    checks.append(_compile(shape.key, constraints, memo))
+    checks.append(_compile(shape.value, constraints, memo))
+
+
+def _scalar_check(shape: Shape, constraints: bool) -> _Check:
+    """The check of a scalar (or a document, or a type the collector does not check)."""
+    meta = shape.metadata
+    kind = shape.type_name
+    sized = constraints and ("min" in meta or "max" in meta)
+    if kind == "structure":  # a document: anything goes
+        return _accept
+    if kind == "string":
+        enum = frozenset(meta.get("enum") or ()) if constraints else frozenset()
+        # Compiled when first used, as the collector does: some models' patterns are Java
+        # regular expressions Python cannot compile, and only their own strings may fail.
+        pattern = meta.get("pattern") if constraints else None
+
+        def string(value: Any) -> bool:
+            return (
+                isinstance(value, str)
+                and (not sized or _in_range(meta, len(value)))
+                and (not enum or value in enum)
+                and (not pattern or _compiled(pattern).fullmatch(value) is not None)
+            )
+
+        return string
+    if kind == "blob":
+
+        def blob(value: Any) -> bool:
+            if isinstance(value, (bytes, bytearray)):
+                return not sized or _in_range(meta, len(value))
+            if not isinstance(value, str):
+                return False
+            try:
+                decoded = base64.b64decode(value, validate=True)
+            except (binascii.Error, ValueError):
+                return False
+            return not sized or _in_range(meta, len(decoded))
+
+        return blob
+    if kind == "boolean":
+        return lambda value: isinstance(value, bool)
+    if kind in ("integer", "long"):
+        return lambda value: (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and (not sized or _in_range(meta, value))
+        )
+    if kind in ("float", "double"):
+        return lambda value: (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and (not sized or _in_range(meta, float(value)))
+        )
+    if kind == "timestamp":
+        return lambda value: isinstance(value, (int, float, str)) and not isinstance(value, bool)
+    return _accept
+
+
+#: Compiled checks by (operation, constraints); the operation is kept so its id stays its own.
+_CHECKS: dict[tuple[int, bool], tuple[OperationModel, _Check]] = {}
+
+
+def _valid(
+    operation: OperationModel, shape: Shape, params: dict[str, Any], constraints: bool
+) -> bool:
+    """Whether ``params`` certainly break no rule of ``shape`` (False when unsure)."""
+    key = (id(operation), constraints)
+    entry = _CHECKS.get(key)
+    if entry is None or entry[0] is not operation:
+        entry = _CHECKS[key] = (operation, _compile(shape, constraints, {}))
+    try:
+        return entry[1](params)
+    except Exception:  # e.g. an int too large for float(): the collector will say
+        return False
+
+
 def validate_input(
     operation: OperationModel, params: dict[str, Any], constraints: bool = True
 ) -> None:
@@ -298,7 +485,7 @@ def validate_input(
     ranges, enums or patterns.
     """
     shape = operation.input_shape
-    if shape is None:
+    if shape is None or _valid(operation, shape, params, constraints):
         return
     collector = _Collector(constraints)
     collector.check(shape, params, "")

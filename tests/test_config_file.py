@@ -167,6 +167,21 @@ def test_sections_left_out_are_left_alone(aws: Aws) -> None:
             "regions must be a list of region names, or '*'; got 'us-east-1'",
         ),
         ({"regions": ["mars-north-1"]}, "regions: unknown regions ['mars-north-1']"),
+        (
+            {"replies": {"rules": [{"user_regex": "(hi", "reply": {"text": "x"}}]}},
+            "replies.rules[0].user_regex is not a valid regular expression: missing ), "
+            "unterminated subpattern at position 0; got '(hi'",
+        ),
+        (
+            {"replies": {"rules": [{"user_text": "hi", "reply": {"json_schema": {"type": 1}}}]}},
+            "replies.rules[0].reply.json_schema is not a valid JSON Schema: 1 is not valid "
+            "under any of the given schemas at $.type",
+        ),
+        (
+            {"replies": {"statik": {"text": "x"}}},
+            "replies: unknown keys ['statik']; expected some of ['strict', 'static', "
+            "'queue', 'queues', 'rules', 'llm']",
+        ),
     ],
     ids=[
         "unknown-key",
@@ -183,6 +198,9 @@ def test_sections_left_out_are_left_alone(aws: Aws) -> None:
         "quotas",
         "regions-type",
         "regions-unknown",
+        "rule-regex",
+        "reply-schema",
+        "replies-key",
     ],
 )
 def test_a_bad_document_is_refused_and_changes_nothing(aws: Aws, config: Any, message: str) -> None:

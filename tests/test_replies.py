@@ -347,6 +347,35 @@ def test_error_reply_fails_the_call(
     assert [c["source"] for c in history] == ["static"] * 4
 
 
+def test_json_schema_reply_validates_and_repeats(aws: Aws, runtime: Any) -> None:
+    schema = {
+        "type": "object",
+        "properties": {
+            "sentiment": {"enum": ["positive", "negative"]},
+            "score": {"type": "number", "minimum": 0, "maximum": 1},
+            "tags": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        },
+        "required": ["sentiment", "score", "tags"],
+        "additionalProperties": False,
+    }
+    aws.controls().add_rule(name="classify", user_text="Classify", reply={"json_schema": schema})
+    texts = []
+    for _ in range(2):
+        response = runtime.converse(modelId=HAIKU, messages=[user("Classify: great film")])
+        [block] = response["output"]["message"]["content"]
+        texts.append(block["text"])
+        jsonschema.validate(json.loads(block["text"]), schema)
+        assert response["stopReason"] == "end_turn"
+    assert texts[0] == texts[1]
+    events = list(
+        runtime.converse_stream(modelId=HAIKU, messages=[user("Classify: great film")])["stream"]
+    )
+    streamed = "".join(
+        e["contentBlockDelta"]["delta"]["text"] for e in events if "contentBlockDelta" in e
+    )
+    assert streamed == texts[0]
+
+
 def test_model_error_reply(aws: Aws, runtime: Any) -> None:
     aws.controls().set_reply(reply={"error": "ModelErrorException", "message": "boom"})
     with pytest.raises(ClientError) as excinfo:
@@ -709,9 +738,22 @@ BAD_REPLIES = [
     (
         {"txt": "x"},
         "reply: unknown keys ['txt']; expected some of ['text', 'content', 'tool_use', "
-        "'error', 'message', 'stop_reason', 'usage']",
+        "'json_schema', 'error', 'message', 'stop_reason', 'usage']",
     ),
-    ({"stop_reason": "end_turn"}, "reply needs one of text, content, tool_use or error"),
+    (
+        {"stop_reason": "end_turn"},
+        "reply needs one of text, content, tool_use, json_schema or error",
+    ),
+    (
+        {"json_schema": {"type": "objekt"}},
+        "reply.json_schema is not a valid JSON Schema: 'objekt' is not valid under any of "
+        "the given schemas at $.type",
+    ),
+    ({"json_schema": "object"}, "reply.json_schema must be a JSON Schema object"),
+    (
+        {"text": "x", "json_schema": {"type": "object"}},
+        "reply: json_schema cannot be combined with text",
+    ),
     ({"text": 3}, "reply.text must be a string; got 3"),
     ({"text": "x", "message": "y"}, "reply.message goes only with error"),
     (
@@ -868,7 +910,7 @@ def test_config_leaves_out_python_callables() -> None:
         ),
         (
             {"queue": [{"text": "x"}, {}]},
-            "replies.queue[1] needs one of text, content, tool_use or error",
+            "replies.queue[1] needs one of text, content, tool_use, json_schema or error",
         ),
         (
             {"queues": [{"text": "x"}]},

@@ -524,7 +524,7 @@ BAD_RULES = [
     (
         {"name": "r", "user_text": "hi", "reply": {"txt": "x"}},
         "rule 'r' (rules[0]).reply: unknown keys ['txt']; expected some of ['text', "
-        "'content', 'tool_use', 'error', 'message', 'stop_reason', 'usage']",
+        "'content', 'tool_use', 'json_schema', 'error', 'message', 'stop_reason', 'usage']",
     ),
     ({"name": "", "reply": {"text": "x"}}, "rules[0].name must be a non-empty string; got ''"),
     (

@@ -6,6 +6,7 @@ it is configured (:class:`ScriptedReply`)::
     {"text": "Hello!"}
     {"content": [{"text": "..."}, {"toolUse": {"toolUseId": "...", "name": "...", "input": {}}}]}
     {"tool_use": {"name": "get_weather", "input": {"city": "Paris"}}, "text": "Let me look."}
+    {"json_schema": {"type": "object", "properties": {"ok": {"type": "boolean"}}}}
     {"error": "ThrottlingException", "message": "Slow down"}
 
 plus ``stop_reason`` (botocore's StopReason enum) and ``usage`` (``inputTokens``,
@@ -29,6 +30,7 @@ from typing import Any
 
 from ..bedrockruntime.exceptions import INJECTABLE, ValidationException, injectable_code, make_error
 from ..responders import Invocation, Reply, Responder, make_tool_use
+from ..synth import UnsatisfiableSchema, instance_for, rng_for, schema_problem
 from .base import ConfigError, ControlBase, operation
 from .llm import LLMResponder
 from .matching import MATCHER_KEYS, Matcher, ModelPattern, build_matchers
@@ -40,7 +42,16 @@ __all__ = ["ReplyControls", "ReplyScript", "ScriptedReply"]
 ResponderResult = Reply | dict[str, Any] | str | None
 PythonResponder = Callable[[Invocation], ResponderResult]
 
-_REPLY_KEYS = ("text", "content", "tool_use", "error", "message", "stop_reason", "usage")
+_REPLY_KEYS = (
+    "text",
+    "content",
+    "tool_use",
+    "json_schema",
+    "error",
+    "message",
+    "stop_reason",
+    "usage",
+)
 _RULE_KEYS = ("name", "times", "reply", *MATCHER_KEYS)
 _CONFIG_KEYS = ("strict", "static", "queue", "queues", "rules", "llm")
 _TOOL_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
@@ -122,14 +133,16 @@ class ScriptedReply:
     stop_reason: str = "end_turn"
     usage: dict[str, int] | None = None
     error: tuple[str, str | None] | None = None
+    json_schema: dict[str, Any] | None = None
+    """Answer with JSON text generated to validate against this schema."""
 
     @classmethod
     def parse(cls, spec: Any, where: str) -> ScriptedReply:
         """Check ``spec`` strictly; ``where`` names it in errors (``replies.queue[0]``)."""
         spec = _json_copy(_check_keys(spec, _REPLY_KEYS, where), where)
-        kinds = [k for k in ("text", "content", "tool_use", "error") if k in spec]
+        kinds = [k for k in ("text", "content", "tool_use", "json_schema", "error") if k in spec]
         if not kinds:
-            raise ConfigError(f"{where} needs one of text, content, tool_use or error")
+            raise ConfigError(f"{where} needs one of text, content, tool_use, json_schema or error")
         if "error" in spec:
             if len(kinds) > 1 or "stop_reason" in spec or "usage" in spec:
                 raise ConfigError(f"{where}: an error reply takes only error and message")
@@ -138,6 +151,15 @@ class ScriptedReply:
             raise ConfigError(f"{where}.message goes only with error")
         if "content" in spec and len(kinds) > 1:
             raise ConfigError(f"{where}: content cannot be combined with text or tool_use")
+        if "json_schema" in spec:
+            if len(kinds) > 1:
+                raise ConfigError(f"{where}: json_schema cannot be combined with {kinds[0]}")
+            schema = spec["json_schema"]
+            if not isinstance(schema, (dict, bool)):
+                raise ConfigError(f"{where}.json_schema must be a JSON Schema object")
+            problem = schema_problem(schema)
+            if problem is not None:
+                raise ConfigError(f"{where}.json_schema is not a valid JSON Schema: {problem}")
         content: list[dict[str, Any]] = []
         if "text" in spec:
             if not isinstance(spec["text"], str):
@@ -163,7 +185,8 @@ class ScriptedReply:
                 raise ConfigError(
                     f"{where}.usage needs inputTokens and/or outputTokens, each an integer >= 0"
                 )
-        return cls(spec, content, tool_use, stop_reason, usage)
+        schema = spec.get("json_schema")
+        return cls(spec, content, tool_use, stop_reason, usage, json_schema=schema)
 
     @classmethod
     def _parse_error(cls, spec: dict[str, Any], where: str) -> ScriptedReply:
@@ -195,6 +218,8 @@ class ScriptedReply:
             error.source = source  # type: ignore[attr-defined, unused-ignore]
             raise error
         content = copy.deepcopy(self.content)
+        if self.json_schema is not None:
+            content.append({"text": _schema_text(invocation, self.json_schema)})
         if self.tool_use is not None:
             content.append(_tool_use_block(invocation, *self.tool_use))
         usage = dict(self.usage) if self.usage is not None else None
@@ -220,6 +245,16 @@ def _tool_use_block(
     tools = [*(invocation.tool_config or {}).get("tools", []), {"toolSpec": {"name": name}}]
     offering = replace(invocation, tool_config={**(invocation.tool_config or {}), "tools": tools})
     return make_tool_use(offering, name, copy.deepcopy(tool_input))
+
+
+def _schema_text(invocation: Invocation, schema: dict[str, Any]) -> str:
+    """JSON text valid against ``schema``, the same for the same request."""
+    rng = rng_for("scriptedJson", schema, invocation.model.model_id, invocation.messages)
+    try:
+        value = instance_for(schema, rng, context=invocation.user_text())
+    except UnsatisfiableSchema as error:
+        value = error.best  # a schema no value satisfies: the closest attempt
+    return json.dumps(value)
 
 
 def _script_error(message: str) -> ValidationException:

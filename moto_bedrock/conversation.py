@@ -306,3 +306,23 @@ def tool_names_violation(invocation: Invocation) -> str | None:
         f"The toolConfig.tools field contains duplicate tool names: {', '.join(repeated)}. "
         "Tool names must be unique. Rename or remove the duplicate tools and try again."
     )
+
+
+def tool_choice_known_violation(invocation: Invocation) -> str | None:
+    """``toolChoice.tool`` names a tool that ``toolConfig.tools`` offers (text unverified)."""
+    config = invocation.tool_config or {}
+    choice = config.get("toolChoice")
+    forced = choice.get("tool") if isinstance(choice, dict) else None
+    name = forced.get("name") if isinstance(forced, dict) else None
+    if not isinstance(name, str):
+        return None
+    for tool in config.get("tools") or []:
+        for kind in ("toolSpec", "systemTool"):
+            if isinstance(tool, dict) and isinstance(tool.get(kind), dict):
+                if tool[kind].get("name") == name:
+                    return None
+    # Unverified: no Bedrock text for an unknown forced tool is on record.
+    return (
+        f"The tool {name} in toolConfig.toolChoice.tool is not in toolConfig.tools. "
+        "Add the tool or choose another, and try again."
+    )

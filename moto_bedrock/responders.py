@@ -392,15 +392,10 @@ class DefaultResponder:
                 return Reply(content=[{"text": json_text}])
             return _answer_tool_results(invocation, results)
         tool = forced_tool(invocation)
-        if tool is not None:
-            try:
-                block = make_tool_use(invocation, tool)
-            except ValueError:
-                # Unverified text: no Bedrock message for an unknown forced tool is on record.
-                raise ValidationException(
-                    f"The tool {tool} in toolConfig.toolChoice.tool is not in "
-                    "toolConfig.tools. Add the tool or choose another, and try again."
-                ) from None
+        # An unknown forced tool is refused by the tool-choice-known rule; when that rule is
+        # waived, the reply is what it would be without the forced choice.
+        if tool is not None and any(t["name"] == tool for t in offered_tools(invocation)):
+            block = make_tool_use(invocation, tool)
             # With a forced choice Claude goes straight to the call: no text block before it.
             return Reply(content=[block], stop_reason="tool_use")
         if json_text is not None:

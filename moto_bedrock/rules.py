@@ -53,6 +53,7 @@ RULES: dict[str, Rule] = {
     # tools (conversation.py)
     "tool-config-required": conversation.tool_config_violation,
     "tool-names-unique": conversation.tool_names_violation,
+    "tool-choice-known": conversation.tool_choice_known_violation,
     # model capabilities, from the catalog flags (capabilities.py)
     "tool-use": capabilities.tool_use_violation,
     "tool-use-streaming": capabilities.tool_use_streaming_violation,

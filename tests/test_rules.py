@@ -198,6 +198,16 @@ CASES = [
         "must be unique. Rename or remove the duplicate tools and try again.",
     ),
     Case(
+        "tool-choice-known",
+        HAIKU,
+        {
+            "messages": [user("Weather?")],
+            "toolConfig": {**TOOLS, "toolChoice": {"tool": {"name": "book_flight"}}},
+        },
+        "The tool book_flight in toolConfig.toolChoice.tool is not in toolConfig.tools. "
+        "Add the tool or choose another, and try again.",
+    ),
+    Case(
         "tool-use",
         pick(tool_use=False, system_prompt=True),
         {"messages": [user("Weather?")], "toolConfig": TOOLS},

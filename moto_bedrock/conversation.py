@@ -318,9 +318,9 @@ def tool_choice_known_violation(invocation: Invocation) -> str | None:
         return None
     for tool in config.get("tools") or []:
         for kind in ("toolSpec", "systemTool"):
-            if isinstance(tool, dict) and isinstance(tool.get(kind), dict):
-                if tool[kind].get("name") == name:
-                    return None
+            spec = tool.get(kind) if isinstance(tool, dict) else None
+            if isinstance(spec, dict) and spec.get("name") == name:
+                return None
     # Unverified: no Bedrock text for an unknown forced tool is on record.
     return (
         f"The tool {name} in toolConfig.toolChoice.tool is not in toolConfig.tools. "

@@ -17,6 +17,7 @@ When a test using a fixture fails, its call history is added to the report as a
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -156,21 +157,33 @@ def _free_port() -> int:
 
 
 class BedrockServer:
-    """A ``python -m moto_bedrock`` process on a free loopback port."""
+    """A ``python -m moto_bedrock`` process on a free loopback port.
 
-    def __init__(self) -> None:
+    ``args`` are extra server flags (``--config FILE``...); ``command`` replaces
+    ``python -m moto_bedrock`` (e.g. the ``moto_bedrock_server`` script).
+    """
+
+    def __init__(self, *args: str, command: list[str] | None = None) -> None:
+        self.args = args
+        self.command = command or [sys.executable, "-m", "moto_bedrock"]
         self.process: subprocess.Popen[bytes] | None = None
         self.endpoint_url = ""
-        # The server's output goes to a file (a pipe nobody reads would fill and stall it).
-        self._log: IO[bytes] = tempfile.TemporaryFile()  # noqa: SIM115 (closed by stop())
+        # The server's output goes to a file (a pipe nobody reads would fill and stall it);
+        # we read it through a handle of our own, so the server's write offset never moves.
+        handle, self._log_path = tempfile.mkstemp(prefix="moto-bedrock-server-", suffix=".log")
+        os.close(handle)
+        self._log: IO[bytes] | None = None
 
-    def start(self, attempts: int = 3) -> BedrockServer:
+    def start(self, attempts: int = 5) -> BedrockServer:
         """Start the server and wait until it answers; retries if the port was taken."""
         for _ in range(attempts):
             port = _free_port()
             self.endpoint_url = f"http://127.0.0.1:{port}"
+            if self._log is not None:
+                self._log.close()
+            self._log = open(self._log_path, "wb", buffering=0)  # noqa: SIM115 (stop() closes)
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "moto_bedrock", "-H", "127.0.0.1", "-p", str(port)],
+                [*self.command, "-H", "127.0.0.1", "-p", str(port), *self.args],
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
             )
@@ -184,11 +197,16 @@ class BedrockServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 return False  # exited: most likely another process took the port first
-            try:
-                _post(f"{self.endpoint_url}/moto-api/bedrock/get_clock", timeout=1)
-                return True
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                time.sleep(0.05)
+            # Only our own server's banner proves the port is ours: between choosing a free
+            # port and binding it, another process (a parallel test session's server) may
+            # take it, and it would answer the requests below just as well.
+            if b"Running on" in self._log_text():
+                try:
+                    _post(f"{self.endpoint_url}/moto-api/bedrock/get_clock", timeout=1)
+                    return True
+                except (urllib.error.URLError, ConnectionError, TimeoutError):
+                    pass
+            time.sleep(0.05)
         tail = self._log_tail()
         self.stop()
         raise RuntimeError(
@@ -196,9 +214,12 @@ class BedrockServer:
             f"{STARTUP_TIMEOUT:.0f}s:\n{tail}"
         )
 
+    def _log_text(self) -> bytes:
+        with open(self._log_path, "rb") as log:
+            return log.read()
+
     def _log_tail(self) -> str:
-        self._log.seek(0)
-        return self._log.read()[-4000:].decode(errors="replace")
+        return self._log_text()[-4000:].decode(errors="replace")
 
     def stop(self) -> None:
         """Stop the server (and close its log)."""
@@ -209,7 +230,11 @@ class BedrockServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait(timeout=10)
-        self._log.close()
+        if self._log is not None:
+            self._log.close()
+            self._log = None
+        with contextlib.suppress(OSError):
+            os.unlink(self._log_path)
 
 
 def _remember(request: pytest.FixtureRequest, handle: BedrockFixture) -> None:

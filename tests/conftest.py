@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +19,7 @@ from botocore.config import Config
 
 from moto_bedrock import mock_bedrock
 from moto_bedrock.control import BedrockControl, RemoteControl
+from moto_bedrock.pytest_plugin import BedrockServer
 
 REGION = "us-east-1"
 HAIKU = "anthropic.claude-3-haiku-20240307-v1:0"
@@ -40,40 +38,22 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(url: str, process: subprocess.Popen[bytes] | None = None, timeout: float = 30) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"server exited early with {process.returncode}")
-        try:
-            requests.get(f"{url}/moto-api/data.json", timeout=1)
-            return
-        except requests.ConnectionError:
-            time.sleep(0.05)
-    raise RuntimeError(f"server at {url} did not start in {timeout}s")
+def start_server(*args: str, command: list[str] | None = None) -> BedrockServer:
+    """Start ``python -m moto_bedrock`` (or ``command``) on a free loopback port.
 
-
-def start_server(*args: str) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``python -m moto_bedrock`` on a free port; returns (process, url)."""
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto_bedrock", "-p", str(port), *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for(url, process)
-    return process, url
+    The plugin's starter makes sure the server that answers is this one (a parallel
+    session's server could take the port between choosing and binding it).
+    """
+    return BedrockServer(*args, command=command).start()
 
 
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
-    process, url = start_server()
+    server = start_server()
     try:
-        yield url
+        yield server.endpoint_url
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 @dataclass

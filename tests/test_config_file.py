@@ -346,7 +346,8 @@ def test_server_loads_config_files_at_start_and_after_reset(tmp_path: Path) -> N
     )
     extra = tmp_path / "extra.json"
     extra.write_text(json.dumps({"streaming": {"chunking": "character", "size": 4}}))
-    process, url = start_server("--config", str(base), "--config", str(extra))
+    server = start_server("--config", str(base), "--config", str(extra))
+    url = server.endpoint_url
     try:
         here, there = RemoteControl(url), RemoteControl(url, region="eu-west-1")
         # base.yaml applies everywhere; extra.json names no regions, so only the server's
@@ -368,8 +369,7 @@ def test_server_loads_config_files_at_start_and_after_reset(tmp_path: Path) -> N
         requests.post(f"{url}/moto-api/reset", timeout=5).raise_for_status()
         assert_configured()
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def test_server_refuses_a_bad_config_file_before_listening(tmp_path: Path) -> None:

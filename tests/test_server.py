@@ -39,30 +39,23 @@ def test_console_script_starts_the_server() -> None:
     script = beside if os.path.exists(beside) else shutil.which("moto_bedrock_server")
     if script is None:
         pytest.fail("moto_bedrock_server is not on PATH: is the package installed?")
-    port = free_port()
-    process = subprocess.Popen(
-        [script, "-p", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
+    server = start_server(command=[script])
     try:
-        from .conftest import wait_for
-
-        url = f"http://127.0.0.1:{port}"
-        wait_for(url, process)
-        models = client("bedrock", url).list_foundation_models()["modelSummaries"]
+        models = client("bedrock", server.endpoint_url).list_foundation_models()["modelSummaries"]
         assert any(m["modelId"] == HAIKU for m in models)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def test_server_accepts_moto_server_flags() -> None:
-    process, url = start_server("-H", "127.0.0.1")
+    # The starter passes -H 127.0.0.1 and -p; a moto_server flag after them wins.
+    server = start_server("-H", "127.0.0.1")
     try:
+        url = server.endpoint_url
         response = client("bedrock-runtime", url).converse(modelId=HAIKU, messages=[user("Hi")])
         assert response["output"]["message"]["role"] == "assistant"
     finally:
-        process.terminate()
-        process.wait(timeout=10)
+        server.stop()
 
 
 def test_threaded_moto_server_serves_our_bedrock() -> None:

@@ -153,6 +153,11 @@ class RemoteControl(BedrockControl):
     def _call(self, name: str, kwargs: dict[str, Any]) -> dict[str, Any]:
         import requests
 
+        key = _callable_key(kwargs)
+        if key is not None:
+            # JSON cannot carry it: say so, rather than fail in json with a TypeError.
+            self._local_only(f"{name} with a {key} callable")
+
         response = requests.post(
             f"{self.endpoint_url}/moto-api/bedrock/{name}",
             json={"region": self.region, "account_id": self.account_id, **kwargs},
@@ -162,6 +167,20 @@ class RemoteControl(BedrockControl):
         if response.status_code != 200:
             raise ConfigError(body.get("message", response.text))
         return body
+
+
+def _callable_key(value: Any, key: str = "Python") -> str | None:
+    """The name of the argument (or nested key) holding a Python callable, if any."""
+    if callable(value):
+        return key
+    items = value.items() if isinstance(value, dict) else ()
+    if isinstance(value, (list, tuple)):
+        items = ((key, item) for item in value)  # type: ignore[assignment]
+    for name, item in items:
+        found = _callable_key(item, str(name))
+        if found is not None:
+            return found
+    return None
 
 
 def _remote(name: str) -> Any:

@@ -133,8 +133,7 @@ class BedrockRuntimeBackend(BaseBackend):
         """Resolve the model, then let injected faults and quotas refuse the call."""
         model = self.resolve(model_id).model
         record.resolved_model_id = model.model_id
-        operation = record.operation
-        self.behaviour.admit(operation, model.model_id, model_id)
+        self.behaviour.admit(record.operation, model.model_id, model_id)
         return model
 
     def _resolve_streaming(self, record: CallRecord, model_id: str) -> FoundationModel:
@@ -314,7 +313,6 @@ class BedrockRuntimeBackend(BaseBackend):
                     if kind == "embedding"
                     else codec.generate(native, model)
                 )
-                record.resolved_model_id = model.model_id
                 record.usage = {"inputTokens": input_tokens, "outputTokens": 0}
                 self.behaviour.settle(model.model_id, model_id, input_tokens)
                 counts = {

@@ -30,18 +30,16 @@ class Behaviour:
         self.quotas = QuotaPlan()
         self.latency = LatencyPlan()
 
-    def admit(self, operation: str, model_id: str, requested_id: str) -> str | None:
+    def admit(self, operation: str, model_id: str, requested_id: str) -> None:
         """Raise the injected fault or quota error this call meets, if any.
 
         ``model_id`` is the resolved base model id, ``requested_id`` what the caller sent.
-        Returns nothing; the raised error names itself in the call history.
         """
         fault: BedrockError | None = self.faults.take(operation, model_id, requested_id)
         if fault is not None:
             raise fault
         if operation != "CountTokens":  # counting tokens runs no inference: no quota
             self.quotas.admit(model_id, requested_id, self.clock.now())
-        return None
 
     def respond(self, invocation: Invocation, fallback: Responder) -> tuple[Reply, str]:
         """The reply to ``invocation`` and which responder or rule gave it."""

@@ -330,6 +330,25 @@ def _openai_tool_choice(choice: dict[str, Any] | None) -> Any:
     return "auto"
 
 
+def _sampling(
+    invocation: Invocation, temperature: float | None, max_tokens_key: str
+) -> dict[str, Any]:
+    """inferenceConfig in the names both chat APIs share (``temperature`` overrides);
+    only the output-limit key differs: ``max_tokens`` (OpenAI), ``num_predict`` (Ollama)."""
+    config = invocation.inference_config
+    sampling: dict[str, Any] = {}
+    if config.get("maxTokens") is not None:
+        sampling[max_tokens_key] = config["maxTokens"]
+    chosen = temperature if temperature is not None else config.get("temperature")
+    if chosen is not None:
+        sampling["temperature"] = chosen
+    if config.get("topP") is not None:
+        sampling["top_p"] = config["topP"]
+    if config.get("stopSequences"):
+        sampling["stop"] = list(config["stopSequences"])
+    return sampling
+
+
 def openai_request(
     invocation: Invocation, model: str, temperature: float | None = None
 ) -> dict[str, Any]:
@@ -341,16 +360,7 @@ def openai_request(
     for message in invocation.messages:
         messages.extend(_openai_messages(message))
     body: dict[str, Any] = {"model": model, "messages": messages, "stream": False}
-    config = invocation.inference_config
-    if config.get("maxTokens") is not None:
-        body["max_tokens"] = config["maxTokens"]
-    chosen = temperature if temperature is not None else config.get("temperature")
-    if chosen is not None:
-        body["temperature"] = chosen
-    if config.get("topP") is not None:
-        body["top_p"] = config["topP"]
-    if config.get("stopSequences"):
-        body["stop"] = list(config["stopSequences"])
+    body.update(_sampling(invocation, temperature, max_tokens_key="max_tokens"))
     tools = _tools(invocation.tool_config)
     if tools:
         body["tools"] = tools
@@ -424,17 +434,7 @@ def ollama_request(
     tools = _tools(invocation.tool_config)
     if tools:
         body["tools"] = tools
-    config = invocation.inference_config
-    options: dict[str, Any] = {}
-    if config.get("maxTokens") is not None:
-        options["num_predict"] = config["maxTokens"]
-    chosen = temperature if temperature is not None else config.get("temperature")
-    if chosen is not None:
-        options["temperature"] = chosen
-    if config.get("topP") is not None:
-        options["top_p"] = config["topP"]
-    if config.get("stopSequences"):
-        options["stop"] = list(config["stopSequences"])
+    options = _sampling(invocation, temperature, max_tokens_key="num_predict")
     if options:
         body["options"] = options
     _, schema = _json_schema(invocation.output_config)

@@ -578,35 +578,8 @@ def _strict_message(invocation: Invocation, choice: _Choice) -> str:
     return f"{prefix}no rule matched {call}; closest rule {rule.label} failed on {reasons}"
 
 
-def _has_callable(value: Any) -> bool:
-    if callable(value):
-        return True
-    if isinstance(value, dict):
-        return any(_has_callable(v) for v in value.values())
-    if isinstance(value, (list, tuple)):
-        return any(_has_callable(v) for v in value)
-    return False
-
-
 class ReplyControls(ControlBase):
     """Control operations of scripted replies."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.in_process:
-            # RemoteControl sends these operations as JSON, which cannot carry a ``when``
-            # callable; refuse it here with a clear ConfigError, not json's TypeError.
-            for name in ("add_rule", "set_rules"):
-                setattr(self, name, self._guard_callables(name, getattr(self, name)))
-
-    def _guard_callables(self, name: str, send: Callable[..., Any]) -> Callable[..., Any]:
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            if _has_callable([args, kwargs]):
-                self._local_only(f"{name} with a when callable")
-            return send(*args, **kwargs)
-
-        guarded.__doc__ = send.__doc__
-        return guarded
 
     @property
     def _replies(self) -> ReplyScript:

@@ -25,7 +25,7 @@ from botocore.parsers import EventStreamJSONParser
 
 from moto_bedrock import mock_bedrock
 from moto_bedrock.bedrockruntime.models import bedrockruntime_backends
-from moto_bedrock.responders import Invocation, Reply
+from moto_bedrock.generation.responders import Invocation, Reply
 
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 MESSAGES = [{"role": "user", "content": [{"text": "Stream a long answer."}]}]

@@ -67,7 +67,7 @@ __all__ = [
     "event_frames",
     "find_actions_directly",
     "install",
-    "is_installed",
+    "installed_backends",
     "request_parser",
     "serialize_exact",
 ]
@@ -120,15 +120,16 @@ def find_actions_directly(cls: type) -> None:
         _DIRECT_ACTION_CLASSES.append(cls)
 
 
-def install() -> None:
-    """Replace moto's bedrock and bedrock-runtime backends with ours (idempotent)."""
+def install(bedrock_backends: Any, bedrockruntime_backends: Any, control: Any) -> None:
+    """Replace moto's bedrock and bedrock-runtime backends with ours (idempotent).
+
+    ``control`` answers ``/moto-api/bedrock/<operation>``. The caller passes our pieces in,
+    so this module imports none of moto_bedrock's (it stays the bottom of the import graph).
+    """
     global _installed
     with _lock:
         if _installed:
             return
-        from .bedrock.models import bedrock_backends
-        from .bedrockruntime.models import bedrockruntime_backends
-
         replacements = [
             (moto.bedrock, "bedrock_backends", bedrock_backends),
             (moto.bedrock.models, "bedrock_backends", bedrock_backends),
@@ -140,23 +141,19 @@ def install() -> None:
             setattr(module, attribute, backends)
         from moto.moto_api._internal import urls as moto_api_urls
 
-        from .control import http_control
-
-        moto_api_urls.url_paths[CONTROL_PATH] = http_control
+        moto_api_urls.url_paths[CONTROL_PATH] = control
         # Only classes registered with find_actions_directly are answered differently.
         moto.core.responses.method_names_from_class = _method_names  # type: ignore[attr-defined]
         _installed = True
 
 
-def is_installed() -> bool:
-    """Whether moto currently serves our backends for bedrock and bedrock-runtime."""
-    from .bedrock.models import bedrock_backends
-    from .bedrockruntime.models import bedrockruntime_backends
+def installed_backends(service: str) -> Any:
+    """The backends moto serves for ``service`` ("bedrock", "bedrock-runtime", ...).
 
-    return (
-        moto.backends.get_backend("bedrock") is bedrock_backends
-        and moto.backends.get_backend("bedrock-runtime") is bedrockruntime_backends
-    )
+    Once installed these are ours; code below the backends in the import graph (the
+    behaviour controls) finds them this way instead of importing the backend modules.
+    """
+    return moto.backends.get_backend(service)  # type: ignore[call-overload]
 
 
 def decorate_class(mock: Any, klass: type) -> type:

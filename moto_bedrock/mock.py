@@ -19,10 +19,10 @@ import moto
 from moto.core.config import DefaultConfig
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from . import _aio, _moto
+from . import _aio, _moto, services
 
 if TYPE_CHECKING:
-    from .control import BedrockControl
+    from .behaviour.control import BedrockControl
 
 __all__ = ["BedrockMock", "mock_bedrock"]
 
@@ -33,13 +33,13 @@ class BedrockMock:
     """An active-or-not mock of all of AWS with our Bedrock; see :func:`mock_bedrock`."""
 
     def __init__(self, config: DefaultConfig | None = None) -> None:
-        _moto.install()
+        services.install()
         _aio.install()
         self._mock = moto.mock_aws(config=config)
 
     def control(self, region: str | None = None, account_id: str | None = None) -> BedrockControl:
         """The control API for one region (default: ``AWS_DEFAULT_REGION`` or us-east-1)."""
-        from .control import BedrockControl
+        from .behaviour.control import BedrockControl
 
         return BedrockControl(
             region or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",

@@ -33,8 +33,8 @@ from typing import IO, TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from .control import BedrockControl
-    from .history_view import HistoryView
+    from .behaviour.control import BedrockControl
+    from .behaviour.history_view import HistoryView
     from .mock import BedrockMock
 
 __all__ = ["BedrockFixture", "BedrockServer", "BedrockServerFixture"]
@@ -134,7 +134,7 @@ class BedrockServerFixture(BedrockFixture):
     kind = "server"
 
     def __init__(self, endpoint_url: str) -> None:
-        from .control import RemoteControl
+        from .behaviour.control import RemoteControl
 
         super().__init__(RemoteControl(endpoint_url, region=REGION))
         self.endpoint_url = endpoint_url
@@ -246,7 +246,7 @@ def _remember(request: pytest.FixtureRequest, handle: BedrockFixture) -> None:
 
 
 def _load_marked_configs(request: pytest.FixtureRequest, handle: BedrockFixture) -> None:
-    from .streaming import ConfigError
+    from .wire.streaming import ConfigError
 
     base = Path(request.node.path).parent
     # iter_markers yields the closest first; load the outermost first so the test's own wins.

@@ -14,7 +14,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from . import _moto
+from . import services
 
 CONFIG_HELP = (
     "  --config FILE   moto-bedrock: load this YAML/JSON config at start and after every\n"
@@ -53,10 +53,10 @@ def load_startup_configs(paths: Sequence[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the server; ``argv`` defaults to the command line, as for ``moto_server``."""
-    _moto.install()
+    services.install()
     from moto.server import main as moto_main
 
-    from .streaming import ConfigError
+    from .wire.streaming import ConfigError
 
     args = list(sys.argv[1:] if argv is None else argv)
     if "-h" in args or "--help" in args:

@@ -18,7 +18,7 @@ import requests
 from botocore.config import Config
 
 from moto_bedrock import mock_bedrock
-from moto_bedrock.control import BedrockControl, RemoteControl
+from moto_bedrock.behaviour.control import BedrockControl, RemoteControl
 from moto_bedrock.pytest_plugin import BedrockServer
 
 REGION = "us-east-1"

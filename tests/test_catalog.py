@@ -10,8 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_bedrock.catalog import load_catalog
-
-from .conftest import HAIKU, REGION
+from tests.conftest import HAIKU, REGION
 
 CATALOG = load_catalog()
 BEDROCK_MODEL = botocore.session.get_session().get_service_model("bedrock")

@@ -23,10 +23,9 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from moto_bedrock import mock_bedrock
 from moto_bedrock.bedrockruntime.models import bedrockruntime_backends
 from moto_bedrock.catalog import FoundationModel, load_catalog
-from moto_bedrock.codecs import deepseek, llama, mistral, mistral_chat, titan_text
-from moto_bedrock.responders import Reply
-
-from .conftest import REGION, Aws
+from moto_bedrock.generation.codecs import deepseek, llama, mistral, mistral_chat, titan_text
+from moto_bedrock.generation.responders import Reply
+from tests.conftest import REGION, Aws
 
 TITAN = "amazon.titan-text-express-v1"
 TITAN_LITE = "amazon.titan-text-lite-v1"

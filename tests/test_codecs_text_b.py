@@ -18,11 +18,16 @@ from botocore.exceptions import ClientError
 
 from moto_bedrock.bedrockruntime.exceptions import ValidationException
 from moto_bedrock.catalog import load_catalog
-from moto_bedrock.codecs import ai21_jamba, anthropic_text, codec_for, cohere_command_r, nova
-from moto_bedrock.inference import InferenceResult
-from moto_bedrock.streaming import StreamSettings
-
-from .conftest import user
+from moto_bedrock.generation.codecs import (
+    ai21_jamba,
+    anthropic_text,
+    codec_for,
+    cohere_command_r,
+    nova,
+)
+from moto_bedrock.generation.inference import InferenceResult
+from moto_bedrock.wire.streaming import StreamSettings
+from tests.conftest import user
 
 NOVA_MICRO = "amazon.nova-micro-v1:0"
 NOVA_LITE = "amazon.nova-lite-v1:0"

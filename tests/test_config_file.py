@@ -13,10 +13,9 @@ import pytest
 import requests
 
 from moto_bedrock.behaviour.config import read_config_file
-from moto_bedrock.control import ConfigError, RemoteControl
+from moto_bedrock.behaviour.control import ConfigError, RemoteControl
 from moto_bedrock.server import split_args
-
-from .conftest import HAIKU, Aws, free_port, start_server, user
+from tests.conftest import HAIKU, Aws, free_port, start_server, user
 
 EXAMPLE = Path(__file__).parent / "data" / "bedrock-rules.yaml"
 SECTIONS = ["replies", "faults", "quotas", "latency", "clock", "streaming", "validation", "history"]

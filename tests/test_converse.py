@@ -11,9 +11,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from moto_bedrock.tokens import count_tokens
-
-from .conftest import HAIKU, REGION, Aws, user
+from moto_bedrock.generation.tokens import count_tokens
+from tests.conftest import HAIKU, REGION, Aws, user
 
 SONNET_V2 = "anthropic.claude-3-5-sonnet-20241022-v2:0"
 ERROR_TYPE = "ValidationException:http://internal.amazon.com/coral/com.amazon.bedrock/"
@@ -277,7 +276,7 @@ RAW_CASES = [
 def test_converse_answers_malformed_bodies_with_a_modeled_400(
     aws: Aws, body: bytes, message: str
 ) -> None:
-    from .conftest import signed_request
+    from tests.conftest import signed_request
 
     response = signed_request(
         "POST",

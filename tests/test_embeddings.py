@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from moto_bedrock import embeddings
-from moto_bedrock.embeddings import embed_bytes, embed_text
-from moto_bedrock.tokens import count_tokens
+from moto_bedrock.generation import embeddings
+from moto_bedrock.generation.embeddings import embed_bytes, embed_text
+from moto_bedrock.generation.tokens import count_tokens
 
 TITAN_V1 = "amazon.titan-embed-text-v1"
 TITAN_V2 = "amazon.titan-embed-text-v2:0"
@@ -92,7 +92,7 @@ def test_empty_text_gets_one_fixed_unit_vector() -> None:
 
 def test_same_vectors_in_another_process_with_another_hash_seed() -> None:
     script = (
-        "import json; from moto_bedrock.embeddings import embed_text, embed_bytes;"
+        "import json; from moto_bedrock.generation.embeddings import embed_text, embed_bytes;"
         "print(json.dumps([embed_text('Déjà vu: the cat sat on the mat!', 1024),"
         " embed_bytes(bytes(range(256)) * 5, 256)]))"
     )

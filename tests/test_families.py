@@ -14,8 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_bedrock.catalog import FoundationModel, load_catalog
-
-from .conftest import REGION
+from tests.conftest import REGION
 
 IMAGE = {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "a lighthouse at dusk"}}
 BODIES: dict[str, dict[str, Any]] = {
@@ -84,7 +83,7 @@ TEXT_MODELS = [m for m in MODELS if m.converse and m.family in BODIES]
 
 @pytest.mark.parametrize("model", TEXT_MODELS, ids=lambda m: m.model_id)
 def test_converse_and_native_body_give_the_same_reply(runtime: Any, model: FoundationModel) -> None:
-    from moto_bedrock.codecs import codec_for
+    from moto_bedrock.generation.codecs import codec_for
 
     model_id = callable_id(model)
     converse = runtime.converse(

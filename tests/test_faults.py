@@ -12,11 +12,10 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
+from moto_bedrock.behaviour.control import ConfigError
 from moto_bedrock.behaviour.faults import FaultPlan
-from moto_bedrock.control import ConfigError
-
-from .conftest import HAIKU, REGION, Aws, user
-from .test_retries import client_with_retries
+from tests.conftest import HAIKU, REGION, Aws, user
+from tests.test_retries import client_with_retries
 
 ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 NOVA = "amazon.nova-micro-v1:0"

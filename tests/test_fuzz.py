@@ -44,12 +44,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from moto_bedrock import mock_bedrock
+from moto_bedrock.behaviour.control import ConfigError
 from moto_bedrock.catalog import load_catalog
-from moto_bedrock.control import ConfigError
-from moto_bedrock.protocol import MAX_JSON_BODY_BYTES
-from moto_bedrock.validation import operation_model
-
-from .conftest import HAIKU, REGION, Aws, signed_request, user
+from moto_bedrock.wire.protocol import MAX_JSON_BODY_BYTES
+from moto_bedrock.wire.validation import operation_model
+from tests.conftest import HAIKU, REGION, Aws, signed_request, user
 
 TIMEOUT = 10.0  # seconds; signed_request's own socket timeout is the same
 ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"

@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from moto_bedrock.control import ConfigError
-
-from .conftest import HAIKU, Aws, user
+from moto_bedrock.behaviour.control import ConfigError
+from tests.conftest import HAIKU, Aws, user
 
 
 def test_every_runtime_call_is_recorded(aws: Aws, runtime: Any) -> None:
@@ -112,7 +111,7 @@ def test_history_and_policy_reset_with_moto(server_url: str) -> None:
     import requests
 
     from moto_bedrock import mock_bedrock
-    from moto_bedrock.control import BedrockControl, RemoteControl
+    from moto_bedrock.behaviour.control import BedrockControl, RemoteControl
 
     def exercise(controls: Any, runtime: Any) -> None:
         controls.configure_validation(lenient=["*"])

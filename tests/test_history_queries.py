@@ -8,10 +8,9 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from moto_bedrock.control import ConfigError
-from moto_bedrock.history_view import HistoryView
-
-from .conftest import HAIKU, Aws, user
+from moto_bedrock.behaviour.control import ConfigError
+from moto_bedrock.behaviour.history_view import HistoryView
+from tests.conftest import HAIKU, Aws, user
 
 NOVA = "amazon.nova-lite-v1:0"
 WEATHER_TOOLS = {

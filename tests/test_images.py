@@ -18,11 +18,10 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_bedrock.catalog import load_catalog
-from moto_bedrock.codecs import nova_canvas, stability, titan_image
-from moto_bedrock.images import image_size, png
-from moto_bedrock.tokens import count_tokens
-
-from .conftest import Aws
+from moto_bedrock.generation.codecs import nova_canvas, stability, titan_image
+from moto_bedrock.generation.images import image_size, png
+from moto_bedrock.generation.tokens import count_tokens
+from tests.conftest import Aws
 
 TITAN_V1 = "amazon.titan-image-generator-v1"
 TITAN_V2 = "amazon.titan-image-generator-v2:0"

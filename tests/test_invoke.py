@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
-from .conftest import HAIKU, user
+from tests.conftest import HAIKU, user
 
 VERSION = "bedrock-2023-05-31"
 
@@ -54,7 +54,7 @@ def test_anthropic_ids_are_unique_per_call(runtime: Any) -> None:
 
 
 def test_ids_are_reproducible_from_run_to_run() -> None:
-    from moto_bedrock.ids import IdFactory
+    from moto_bedrock.generation.ids import IdFactory
 
     def run() -> list[str]:
         factory = IdFactory()  # a fresh backend's factory

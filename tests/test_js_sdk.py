@@ -21,7 +21,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from .conftest import HAIKU, REGION, user
+from tests.conftest import HAIKU, REGION, user
 
 JS_DIR = Path(__file__).parent / "js"
 CHECKS = {

@@ -8,11 +8,10 @@ from typing import Any
 
 import pytest
 
+from moto_bedrock.behaviour.control import ConfigError
 from moto_bedrock.behaviour.latency import LatencyPlan
-from moto_bedrock.control import ConfigError
-from moto_bedrock.streaming import StreamSettings
-
-from .conftest import HAIKU, Aws, user
+from moto_bedrock.wire.streaming import StreamSettings
+from tests.conftest import HAIKU, Aws, user
 
 NOVA = "amazon.nova-micro-v1:0"
 PROMPT = "Tell me about owls"

@@ -22,12 +22,11 @@ from moto_bedrock import mock_bedrock
 from moto_bedrock.bedrockruntime.exceptions import ModelErrorException, ModelTimeoutException
 from moto_bedrock.bedrockruntime.models import bedrockruntime_backends
 from moto_bedrock.behaviour.base import ConfigError
+from moto_bedrock.behaviour.control import BedrockControl
 from moto_bedrock.behaviour.llm import LLMResponder, endpoint_for
 from moto_bedrock.catalog import load_catalog
-from moto_bedrock.control import BedrockControl
-from moto_bedrock.responders import Invocation, Reply
-
-from .conftest import HAIKU, REGION, Aws, free_port, user
+from moto_bedrock.generation.responders import Invocation, Reply
+from tests.conftest import HAIKU, REGION, Aws, free_port, user
 
 LOCAL_MODEL = "qwen2.5:0.5b"
 

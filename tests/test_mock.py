@@ -15,8 +15,7 @@ from moto.core.exceptions import ServiceNotWhitelisted
 
 import moto_bedrock
 from moto_bedrock import mock_bedrock
-
-from .conftest import HAIKU, REGION, user
+from tests.conftest import HAIKU, REGION, user
 
 
 def converse_text(prompt: str = "Hello there") -> str:

@@ -15,7 +15,7 @@ from moto.core.errors import get_exception_service_model
 from moto.core.models import MockAWS
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from moto_bedrock import _moto
+from moto_bedrock import services
 from moto_bedrock.bedrock.models import BedrockBackend, bedrock_backends
 from moto_bedrock.bedrockruntime.exceptions import ValidationException
 from moto_bedrock.bedrockruntime.models import BedrockRuntimeBackend, bedrockruntime_backends
@@ -26,11 +26,11 @@ def test_moto_is_the_tested_minor_series() -> None:
 
 
 def test_get_backend_returns_ours_after_install_and_install_is_idempotent() -> None:
-    _moto.install()
-    _moto.install()
+    services.install()
+    services.install()
     assert moto.backends.get_backend("bedrock") is bedrock_backends
     assert moto.backends.get_backend("bedrock-runtime") is bedrockruntime_backends
-    assert _moto.is_installed()
+    assert services.is_installed()
 
 
 def test_moto_bedrock_response_reads_the_module_global_backends() -> None:

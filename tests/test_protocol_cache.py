@@ -27,10 +27,14 @@ from werkzeug.datastructures import Headers, MultiDict
 from moto_bedrock import _moto, mock_bedrock
 from moto_bedrock.bedrock.responses import BedrockResponse
 from moto_bedrock.bedrockruntime.responses import BedrockRuntimeResponse
-from moto_bedrock.protocol import MAX_JSON_BODY_BYTES, BedrockProtocol, ExactResult, _input_facts
-from moto_bedrock.validation import _Collector, _valid, operation_model
-
-from .conftest import HAIKU, REGION, user
+from moto_bedrock.wire.protocol import (
+    MAX_JSON_BODY_BYTES,
+    BedrockProtocol,
+    ExactResult,
+    _input_facts,
+)
+from moto_bedrock.wire.validation import _Collector, _valid, operation_model
+from tests.conftest import HAIKU, REGION, user
 
 RUNTIME = "bedrock-runtime"
 

@@ -7,11 +7,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from moto_bedrock.behaviour.control import ConfigError
 from moto_bedrock.behaviour.quotas import QuotaPlan
-from moto_bedrock.control import ConfigError
-
-from .conftest import HAIKU, Aws, user
-from .test_retries import client_with_retries
+from tests.conftest import HAIKU, Aws, user
+from tests.test_retries import client_with_retries
 
 NOVA = "amazon.nova-micro-v1:0"
 TOO_MANY_REQUESTS = "Too many requests, please wait before trying again."

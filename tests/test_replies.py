@@ -15,11 +15,10 @@ from botocore.exceptions import ClientError
 
 from moto_bedrock import mock_bedrock
 from moto_bedrock.behaviour import replies as replies_module
+from moto_bedrock.behaviour.control import ConfigError
 from moto_bedrock.behaviour.replies import ReplyScript
-from moto_bedrock.control import ConfigError
-from moto_bedrock.responders import Invocation, Reply
-
-from .conftest import HAIKU, REGION, Aws, user
+from moto_bedrock.generation.responders import Invocation, Reply
+from tests.conftest import HAIKU, REGION, Aws, user
 
 NOVA = "amazon.nova-lite-v1:0"
 WEATHER_SCHEMA = {
@@ -963,7 +962,7 @@ def test_get_replies_shows_the_config_section(aws: Aws) -> None:
 
 
 def test_replies_reset_with_moto(server_url: str) -> None:
-    from moto_bedrock.control import RemoteControl
+    from moto_bedrock.behaviour.control import RemoteControl
 
     remote = RemoteControl(server_url)
     requests.post(f"{server_url}/moto-api/reset", timeout=5).raise_for_status()

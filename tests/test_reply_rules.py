@@ -10,11 +10,10 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from moto_bedrock.control import ConfigError
-from moto_bedrock.responders import Invocation
-
-from .conftest import HAIKU, Aws, user
-from .test_replies import (
+from moto_bedrock.behaviour.control import ConfigError
+from moto_bedrock.generation.responders import Invocation
+from tests.conftest import HAIKU, Aws, user
+from tests.test_replies import (
     NOVA,
     TOOLS,
     anthropic_body,

@@ -15,7 +15,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from botocore.retries.standard import ExponentialBackoff
 
-from .conftest import HAIKU, REGION, Aws, user
+from tests.conftest import HAIKU, REGION, Aws, user
 
 
 def client_with_retries(aws: Aws, **retries: Any) -> Any:

@@ -15,9 +15,8 @@ import pytest
 import requests
 
 from moto_bedrock import mock_bedrock
-from moto_bedrock.control import ConfigError
-
-from .conftest import HAIKU, REGION, Aws, signed_request
+from moto_bedrock.behaviour.control import ConfigError
+from tests.conftest import HAIKU, REGION, Aws, signed_request
 
 ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 

@@ -15,8 +15,7 @@ from botocore.exceptions import ClientError
 
 from moto_bedrock.catalog import FoundationModel, load_catalog
 from moto_bedrock.rules import RULES
-
-from .conftest import HAIKU, REGION, Aws, user
+from tests.conftest import HAIKU, REGION, Aws, user
 
 
 def _callable_id(model: FoundationModel) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError, EventStreamError
 
-from .conftest import HAIKU, REGION, Aws, user
+from tests.conftest import HAIKU, REGION, Aws, user
 
 UNKNOWN_MODEL = "acme.nothing-v1:0"
 EMBEDDING = "amazon.titan-embed-text-v2:0"

@@ -12,7 +12,7 @@ import boto3
 import pytest
 from moto.server import ThreadedMotoServer
 
-from .conftest import HAIKU, REGION, free_port, start_server, user
+from tests.conftest import HAIKU, REGION, free_port, start_server, user
 
 
 def client(service: str, url: str) -> Any:

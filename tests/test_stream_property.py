@@ -12,10 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from moto_bedrock import mock_bedrock
-from moto_bedrock.inference import InferenceResult
-from moto_bedrock.streaming import StreamSettings, converse_stream_events
-
-from .conftest import HAIKU, REGION
+from moto_bedrock.generation.inference import InferenceResult
+from moto_bedrock.wire.streaming import StreamSettings, converse_stream_events
+from tests.conftest import HAIKU, REGION
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),

@@ -17,9 +17,8 @@ from botocore.credentials import Credentials
 from botocore.eventstream import EventStreamBuffer
 from moto.server import ThreadedMotoServer
 
-from moto_bedrock.control import BedrockControl, RemoteControl
-
-from .conftest import HAIKU, REGION, free_port, user
+from moto_bedrock.behaviour.control import BedrockControl, RemoteControl
+from tests.conftest import HAIKU, REGION, free_port, user
 
 
 def client(url: str) -> Any:

@@ -10,10 +10,9 @@ import pytest
 from botocore.eventstream import EventStreamBuffer
 from botocore.exceptions import ClientError, EventStreamError
 
-from moto_bedrock.control import ConfigError
-from moto_bedrock.tokens import count_tokens
-
-from .conftest import HAIKU, Aws, signed_request, user
+from moto_bedrock.behaviour.control import ConfigError
+from moto_bedrock.generation.tokens import count_tokens
+from tests.conftest import HAIKU, Aws, signed_request, user
 
 EMBEDDING = "amazon.titan-embed-text-v2:0"
 
@@ -283,7 +282,7 @@ def test_errors_before_the_stream_are_plain_http_errors(runtime: Any) -> None:
     ids=["word", "two-words", "five-chars", "explicit-then-tokens"],
 )
 def test_chunking_strategies(settings: dict[str, Any], expected: list[str]) -> None:
-    from moto_bedrock.streaming import StreamSettings
+    from moto_bedrock.wire.streaming import StreamSettings
 
     pieces = StreamSettings(**settings).pieces("Alpha beta gamma delta.")
     assert pieces == expected

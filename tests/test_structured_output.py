@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 from jsonschema import Draft7Validator, Draft202012Validator
 
-from .conftest import HAIKU, user
+from tests.conftest import HAIKU, user
 
 PERSON = {
     "type": "object",

@@ -1,4 +1,4 @@
-"""JSON Schema → instance generation (``moto_bedrock.synth``): every instance is validated."""
+"""JSON Schema → instance generation (``moto_bedrock.generation.synth``): every instance is validated."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator, validators
 
-from moto_bedrock.synth import (
+from moto_bedrock.generation.synth import (
     UnsatisfiableSchema,
     instance_for,
     instance_from_seed,
@@ -415,7 +415,7 @@ def test_same_seed_same_instance_different_seeds_vary() -> None:
 
 def test_instances_do_not_depend_on_python_hash_seed() -> None:
     script = (
-        "import json; from moto_bedrock.synth import instance_from_seed as f; "
+        "import json; from moto_bedrock.generation.synth import instance_from_seed as f; "
         f"print(json.dumps(f({json.dumps(CASES['nested'])}, 'seed-1')))"
     )
     outputs = set()

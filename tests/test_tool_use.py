@@ -13,15 +13,14 @@ from jsonschema import Draft202012Validator
 
 from moto_bedrock.bedrockruntime.exceptions import ValidationException
 from moto_bedrock.catalog import load_catalog
-from moto_bedrock.responders import (
+from moto_bedrock.generation.responders import (
     Invocation,
     forced_tool,
     make_tool_use,
     offered_tools,
     structured_output,
 )
-
-from .conftest import HAIKU, Aws, user
+from tests.conftest import HAIKU, Aws, user
 
 NOVA = "amazon.nova-lite-v1:0"
 CONVERSE_ID = re.compile(r"^tooluse_[A-Za-z0-9_-]{22}$")

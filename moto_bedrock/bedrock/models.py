@@ -18,7 +18,7 @@ from ..bedrockruntime.exceptions import (
     ValidationException,
 )
 from ..catalog import FoundationModel, load_catalog
-from ..resolution import (
+from ..catalog.resolution import (
     PROFILES_CREATED,
     SystemProfile,
     find_foundation_model,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from moto.core.responses import ActionResult
 
 from .._moto import MotoBedrockResponse
-from ..protocol import BedrockProtocol
+from ..wire.protocol import BedrockProtocol
 from .models import BedrockBackend, bedrock_backends
 
 

@@ -13,15 +13,15 @@ from moto.core.base_backend import BackendDict, BaseBackend
 
 from ..behaviour import Behaviour
 from ..behaviour.config import apply_startup_config
+from ..behaviour.history import CallHistory, CallRecord
 from ..catalog import FoundationModel, load_catalog
-from ..codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
-from ..history import CallHistory, CallRecord
-from ..ids import IdFactory
-from ..inference import InferenceResult, PromptCache, finish, input_token_count
-from ..resolution import ResolvedModel, resolve_model
-from ..responders import DefaultResponder, Invocation, Responder
+from ..catalog.resolution import ResolvedModel, resolve_model
+from ..generation.codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
+from ..generation.ids import IdFactory
+from ..generation.inference import InferenceResult, PromptCache, finish, input_token_count
+from ..generation.responders import DefaultResponder, Invocation, Responder
 from ..rules import CONVERSE_RULES, NATIVE_RULES, ValidationPolicy, enforce
-from ..streaming import (
+from ..wire.streaming import (
     StreamFault,
     StreamPlan,
     StreamSettings,

@@ -6,9 +6,9 @@ from typing import Any
 
 from moto.core.responses import ActionResult
 
-from ..codecs import malformed
-from ..protocol import BedrockProtocol, ExactResult, StreamResult
-from ..validation import MAX_JSON_DEPTH, too_deep
+from ..generation.codecs import malformed
+from ..wire.protocol import BedrockProtocol, ExactResult, StreamResult
+from ..wire.validation import MAX_JSON_DEPTH, too_deep
 from .models import BedrockRuntimeBackend, bedrockruntime_backends
 
 

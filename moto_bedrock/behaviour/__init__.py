@@ -9,8 +9,8 @@ injected faults, then quotas), what is the reply (:meth:`respond`), and what did
 from __future__ import annotations
 
 from ..bedrockruntime.exceptions import BedrockError
-from ..responders import Invocation, Reply, Responder
-from ..streaming import StreamSettings
+from ..generation.responders import Invocation, Reply, Responder
+from ..wire.streaming import StreamSettings
 from .clock import Clock
 from .faults import FaultPlan
 from .latency import LatencyPlan

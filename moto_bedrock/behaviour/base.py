@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from ..streaming import ConfigError
+from .. import _moto
+from ..wire.streaming import ConfigError
 
 if TYPE_CHECKING:
     from ..bedrockruntime.models import BedrockRuntimeBackend
@@ -55,9 +56,11 @@ class ControlBase:
 
     @property
     def _runtime(self) -> BedrockRuntimeBackend:
-        from ..bedrockruntime.models import bedrockruntime_backends
-
-        return bedrockruntime_backends[self.account_id][self.region]
+        # Found through moto, not imported: the backends sit above the behaviour layer.
+        backend: BedrockRuntimeBackend = _moto.installed_backends("bedrock-runtime")[
+            self.account_id
+        ][self.region]
+        return backend
 
     @property
     def _behaviour(self) -> Behaviour:

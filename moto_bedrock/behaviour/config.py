@@ -26,10 +26,11 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from ..history import DEFAULT_CAP
+from .. import _moto
 from ..rules import ValidationPolicy
-from ..streaming import StreamSettings
+from ..wire.streaming import StreamSettings
 from .base import ConfigError, ControlBase, operation
+from .history import DEFAULT_CAP
 
 if TYPE_CHECKING:
     from ..bedrockruntime.models import BedrockRuntimeBackend
@@ -208,9 +209,8 @@ def dump_config(backend: BedrockRuntimeBackend) -> dict[str, Any]:
 
 
 def _backends_of(account_id: str) -> Any:
-    from ..bedrockruntime.models import bedrockruntime_backends
-
-    return bedrockruntime_backends[account_id]
+    # Found through moto, not imported: the backends sit above the behaviour layer.
+    return _moto.installed_backends("bedrock-runtime")[account_id]
 
 
 def _every_region(value: Any) -> bool:

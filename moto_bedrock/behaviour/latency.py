@@ -14,7 +14,7 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-from ..streaming import StreamSettings
+from ..wire.streaming import StreamSettings
 from .base import ConfigError, ControlBase, operation
 from .faults import check_int, check_keys, check_list, name_of
 from .matching import ModelPattern

@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 import requests
 
 from ..bedrockruntime.exceptions import ModelErrorException, ModelTimeoutException
-from ..responders import Invocation, Reply
+from ..generation.responders import Invocation, Reply
 from .base import ConfigError
 
 __all__ = ["APIS", "LLMResponder", "ollama_request", "openai_request"]

@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from ..responders import Invocation
+from ..generation.responders import Invocation
 from .base import ConfigError
 
 __all__ = [

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ..bedrockruntime.exceptions import INJECTABLE, ValidationException, injectable_code, make_error
-from ..responders import Invocation, Reply, Responder, make_tool_use
-from ..synth import UnsatisfiableSchema, instance_for, rng_for, schema_problem
+from ..generation.responders import Invocation, Reply, Responder, make_tool_use
+from ..generation.synth import UnsatisfiableSchema, instance_for, rng_for, schema_problem
 from .base import ConfigError, ControlBase, operation
 from .llm import LLMResponder
 from .matching import MATCHER_KEYS, Matcher, ModelPattern, build_matchers

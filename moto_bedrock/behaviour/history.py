@@ -1,0 +1,215 @@
+"""The call history: one record per runtime call, bounded, cleared by moto's reset.
+
+:class:`CallFilter` selects calls by operation, model, source, error and sequence; it works
+on the JSON form of a record, so the server filters with it and so does
+:class:`~moto_bedrock.behaviour.history_view.HistoryView` on the client side.
+"""
+
+from __future__ import annotations
+
+import base64
+import threading
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from fnmatch import fnmatchcase
+from typing import Any
+
+from ..wire.streaming import ConfigError
+
+__all__ = ["RECORDED_OPERATIONS", "CallFilter", "CallHistory", "CallRecord"]
+
+DEFAULT_CAP = 1000
+
+#: The runtime operations the history records.
+RECORDED_OPERATIONS = (
+    "Converse",
+    "ConverseStream",
+    "CountTokens",
+    "InvokeModel",
+    "InvokeModelWithResponseStream",
+)
+
+
+@dataclass
+class CallRecord:
+    """What one runtime call asked for and what it got."""
+
+    sequence: int
+    operation: str
+    model_id: str
+    resolved_model_id: str | None = None
+    request: dict[str, Any] = field(default_factory=dict)
+    """Converse-shaped fields: messages, system, inferenceConfig, toolConfig."""
+    stop_reason: str | None = None
+    content: list[dict[str, Any]] | None = None
+    usage: dict[str, int] | None = None
+    error: dict[str, str] | None = None
+    """``{"code", "message"}`` when the call was answered with an error."""
+    stream_fault: str | None = None
+    waived_rules: list[str] = field(default_factory=list)
+    """Rules not enforced because the validation policy is lenient for them."""
+    source: str | None = None
+    """What answered: ``default``, ``static``, ``queue``, ``rule:<name>``, ``callable``, ``llm``."""
+    injected: str | None = None
+    """``fault`` or ``quota`` when the error was injected by a control, not caused by input."""
+    started_at: float = 0.0
+    """When the call arrived, on the behaviour clock (seconds)."""
+    duration_ms: float = 0.0
+    """How long the backend took to answer (real wall time)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """A JSON-ready copy (binary content as base64)."""
+        return _jsonable(asdict(self))  # type: ignore[no-any-return]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode()
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+class CallHistory:
+    """The most recent ``cap`` records, oldest first; safe to use from server threads."""
+
+    def __init__(self, cap: int = DEFAULT_CAP) -> None:
+        self._lock = threading.Lock()
+        self._records: deque[CallRecord] = deque(maxlen=cap)
+        self._sequence = 0
+
+    def start(self, operation: str, model_id: str) -> CallRecord:
+        """A new record; it is kept once :meth:`add` is called."""
+        with self._lock:
+            self._sequence += 1
+            return CallRecord(self._sequence, operation, model_id)
+
+    def add(self, record: CallRecord) -> None:
+        """Keep ``record``, dropping the oldest one when the history is full."""
+        with self._lock:
+            self._records.append(record)
+
+    def records(self) -> list[CallRecord]:
+        """A snapshot of the kept records, oldest first."""
+        with self._lock:
+            return list(self._records)
+
+    @property
+    def cap(self) -> int:
+        """How many records are kept at most."""
+        return self._records.maxlen or DEFAULT_CAP
+
+    def resize(self, cap: int) -> None:
+        """Keep at most ``cap`` records from now on (the oldest go first)."""
+        with self._lock:
+            self._records = deque(self._records, maxlen=cap)
+
+    def clear(self) -> None:
+        """Forget every record; sequence numbers keep counting."""
+        with self._lock:
+            self._records.clear()
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(char in pattern for char in "*?[")
+
+
+def _check_text(name: str, value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not value):
+        raise ConfigError(f"{name} must be a non-empty string; got {value!r}")
+
+
+def _check_count(name: str, value: Any, least: int) -> None:
+    if value is not None and (
+        isinstance(value, bool) or not isinstance(value, int) or value < least
+    ):
+        raise ConfigError(f"{name} must be an integer of {least} or more; got {value!r}")
+
+
+@dataclass(frozen=True)
+class CallFilter:
+    """Which calls to select; every field left ``None`` matches every call.
+
+    ``operation``, ``model`` and ``source`` are exact names or globs (``fnmatch`` syntax,
+    case-sensitive); ``model`` matches the id as sent or the resolved base model id.
+    ``error`` is ``True`` (failed calls), ``False`` (successful ones) or an error code
+    glob, with or without its ``Exception`` suffix (``"Throttling"``). ``since`` keeps the
+    calls after that sequence number; ``limit`` keeps the last ``limit`` of those matched.
+    """
+
+    operation: str | None = None
+    model: str | None = None
+    source: str | None = None
+    error: bool | str | None = None
+    since: int | None = None
+    limit: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in ("operation", "model", "source"):
+            _check_text(name, getattr(self, name))
+        operation = self.operation
+        # A misspelt name would silently match nothing; a glob is taken as meant.
+        if (
+            operation is not None
+            and not _is_glob(operation)
+            and operation not in RECORDED_OPERATIONS
+        ):
+            raise ConfigError(
+                f"unknown operation {operation!r}; expected one of "
+                f"{', '.join(RECORDED_OPERATIONS)} (or a glob)"
+            )
+        if self.error is not None and not isinstance(self.error, bool):
+            _check_text("error", self.error)
+        _check_count("since", self.since, 0)
+        _check_count("limit", self.limit, 1)
+
+    @classmethod
+    def of(cls, filters: Mapping[str, Any]) -> CallFilter:
+        """A filter from keyword arguments, rejecting unknown names."""
+        names = [f.name for f in fields(cls)]
+        unknown = sorted(set(filters) - set(names))
+        if unknown:
+            raise ConfigError(f"unknown history filters {unknown}; expected some of {names}")
+        return cls(**filters)
+
+    def matches(self, call: Mapping[str, Any]) -> bool:
+        """Whether one call (a record's JSON form) passes every filter but ``limit``."""
+        if self.operation is not None and not fnmatchcase(call["operation"], self.operation):
+            return False
+        if self.model is not None:
+            ids = (call.get("model_id"), call.get("resolved_model_id"))
+            if not any(i is not None and fnmatchcase(i, self.model) for i in ids):
+                return False
+        if self.source is not None:
+            source = call.get("source")
+            if source is None or not fnmatchcase(source, self.source):
+                return False
+        if self.since is not None and call["sequence"] <= self.since:
+            return False
+        return self._error_matches(call.get("error"))
+
+    def _error_matches(self, error: Mapping[str, str] | None) -> bool:
+        if self.error is None:
+            return True
+        if isinstance(self.error, bool):
+            return (error is not None) is self.error
+        if error is None:
+            return False
+        code = error["code"]
+        return fnmatchcase(code, self.error) or fnmatchcase(code, self.error + "Exception")
+
+    def select(self, calls: Iterable[Mapping[str, Any]]) -> list[Any]:
+        """The matching calls, oldest first (the last ``limit`` of them, if set)."""
+        chosen = [call for call in calls if self.matches(call)]
+        return chosen[-self.limit :] if self.limit is not None else chosen
+
+    def describe(self) -> str:
+        """The filters set, as ``name=value`` pairs (empty when none is)."""
+        return ", ".join(
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in fields(self)
+            if getattr(self, f.name) is not None
+        )

@@ -1,0 +1,1 @@
+"""What a model says: responders, JSON synthesis, tokens, embeddings, images, ids, native body codecs."""

@@ -1,0 +1,267 @@
+"""Anthropic Claude Messages API on InvokeModel: native request in, native reply out.
+
+Request/response/stream shapes: ``shared/reference/bedrock-wire.md`` §3.1. The request is
+translated into the Converse-shaped :class:`~moto_bedrock.generation.codecs.NativeRequest`, so the
+same responder, limits and usage apply as for Converse.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from ...catalog import FoundationModel
+from ..inference import InferenceResult
+from . import MakeId, NativeRequest, malformed
+from ._schema import array, check_enum, check_keys, check_range, check_type
+
+ANTHROPIC_VERSION = "bedrock-2023-05-31"
+KNOWN_KEYS = {
+    "anthropic_version",
+    "anthropic_beta",
+    "max_tokens",
+    "messages",
+    "system",
+    "temperature",
+    "top_p",
+    "top_k",
+    "stop_sequences",
+    "tools",
+    "tool_choice",
+    "thinking",
+    "metadata",
+}
+_STOP_REASONS = {
+    "end_turn": "end_turn",
+    "max_tokens": "max_tokens",
+    "stop_sequence": "stop_sequence",
+    "tool_use": "tool_use",
+}
+
+
+def _model_name(model: FoundationModel) -> str:
+    # "anthropic.claude-3-haiku-20240307-v1:0" -> "claude-3-haiku-20240307"
+    name = model.model_id.split(".", 1)[1]
+    return name.rsplit("-v", 1)[0]
+
+
+def _cache_point_after(block: dict[str, Any], into: list[dict[str, Any]]) -> None:
+    if isinstance(block, dict) and block.get("cache_control"):
+        into.append({"cachePoint": {"type": "default"}})
+
+
+def _image(block: dict[str, Any], path: str) -> dict[str, Any]:
+    source = block.get("source")
+    if not isinstance(source, dict) or source.get("type") != "base64":
+        raise malformed(f"{path}/source: expected a base64 image source")
+    try:
+        data = base64.b64decode(str(source.get("data", "")), validate=True)
+    except (binascii.Error, ValueError):
+        raise malformed(f"{path}/source/data: expected base64 data") from None
+    media_type = str(source.get("media_type", "image/png"))
+    return {"image": {"format": media_type.split("/")[-1], "source": {"bytes": data}}}
+
+
+def _content(value: Any, path: str) -> list[dict[str, Any]]:
+    if isinstance(value, str):
+        return [{"text": value}]
+    if not isinstance(value, list):
+        raise malformed(f"{path}: expected type: JSONArray or String")
+    blocks: list[dict[str, Any]] = []
+    for index, block in enumerate(value):
+        where = f"{path}/{index}"
+        kind = block.get("type") if isinstance(block, dict) else None
+        if kind == "text":
+            blocks.append({"text": str(block.get("text", ""))})
+        elif kind == "image":
+            blocks.append(_image(block, where))
+        elif kind == "tool_use":
+            blocks.append(
+                {
+                    "toolUse": {
+                        "toolUseId": str(block.get("id", "")),
+                        "name": str(block.get("name", "")),
+                        "input": block.get("input", {}),
+                    }
+                }
+            )
+        elif kind == "tool_result":
+            inner = block.get("content", [])
+            blocks.append(
+                {
+                    "toolResult": {
+                        "toolUseId": str(block.get("tool_use_id", "")),
+                        "content": _content(inner, f"{where}/content") if inner else [],
+                    }
+                }
+            )
+        elif kind in ("thinking", "redacted_thinking"):
+            text = str(block.get("thinking", ""))
+            blocks.append({"reasoningContent": {"reasoningText": {"text": text}}})
+        else:
+            raise malformed(f"{where}/type: {kind} is not a valid enum value")
+        _cache_point_after(block, blocks)
+    return blocks
+
+
+def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest:
+    """Check a Messages API body the way Bedrock does and translate it."""
+    check_keys(body, "#", ("anthropic_version", "max_tokens", "messages"), KNOWN_KEYS)
+    check_enum(body["anthropic_version"], (ANTHROPIC_VERSION,), "#/anthropic_version")
+    max_tokens = body["max_tokens"]
+    check_type(max_tokens, "Integer", "#/max_tokens")
+    check_range(max_tokens, "#/max_tokens", minimum=1)
+    array(body["messages"], "#/messages")
+
+    messages = []
+    for index, message in enumerate(body["messages"]):
+        if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
+            raise malformed(f"#/messages/{index}/role: expected user or assistant")
+        content = _content(message.get("content", []), f"#/messages/{index}/content")
+        messages.append({"role": message["role"], "content": content})
+
+    system: list[dict[str, Any]] = []
+    if "system" in body:
+        system = _content(body["system"], "#/system")
+
+    config: dict[str, Any] = {"maxTokens": max_tokens}
+    for native, converse in (("temperature", "temperature"), ("top_p", "topP")):
+        if native in body:
+            config[converse] = body[native]
+    if "stop_sequences" in body:
+        config["stopSequences"] = list(body["stop_sequences"] or [])
+
+    tool_config: dict[str, Any] | None = None
+    if body.get("tools"):
+        tools = [
+            {
+                "toolSpec": {
+                    "name": str(tool.get("name", "")),
+                    "description": str(tool.get("description", "")),
+                    "inputSchema": {"json": tool.get("input_schema", {})},
+                }
+            }
+            for tool in body["tools"]
+        ]
+        tool_config = {"tools": tools}
+        choice = body.get("tool_choice")
+        if isinstance(choice, dict) and choice.get("type") in ("auto", "any"):
+            tool_config["toolChoice"] = {choice["type"]: {}}
+        elif isinstance(choice, dict) and choice.get("type") == "tool":
+            tool_config["toolChoice"] = {"tool": {"name": str(choice.get("name", ""))}}
+    return NativeRequest(messages, system, config, tool_config)
+
+
+def _usage(result: InferenceResult) -> dict[str, int]:
+    return {
+        "input_tokens": result.usage["inputTokens"],
+        "output_tokens": result.usage["outputTokens"],
+        "cache_creation_input_tokens": result.usage.get("cacheWriteInputTokens", 0),
+        "cache_read_input_tokens": result.usage.get("cacheReadInputTokens", 0),
+    }
+
+
+def _native_block(block: dict[str, Any]) -> dict[str, Any]:
+    if "toolUse" in block:
+        tool_use = block["toolUse"]
+        return {
+            "type": "tool_use",
+            "id": tool_use["toolUseId"],
+            "name": tool_use["name"],
+            "input": tool_use.get("input", {}),
+        }
+    if "reasoningContent" in block:
+        reasoning = block["reasoningContent"].get("reasoningText", {})
+        return {
+            "type": "thinking",
+            "thinking": reasoning.get("text", ""),
+            "signature": reasoning.get("signature", ""),
+        }
+    return {"type": "text", "text": block.get("text", "")}
+
+
+def render_response(
+    result: InferenceResult, model: FoundationModel, make_id: MakeId
+) -> dict[str, Any]:
+    """The InvokeModel response body."""
+    return {
+        "id": make_id("msg_bdrk_01", 24),
+        "type": "message",
+        "role": "assistant",
+        "model": _model_name(model),
+        "content": [_native_block(b) for b in result.content],
+        "stop_reason": _STOP_REASONS.get(result.stop_reason, "end_turn"),
+        "stop_sequence": result.stop_sequence,
+        "usage": _usage(result),
+    }
+
+
+def render_stream(
+    result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Any
+) -> list[dict[str, Any]]:
+    """The native stream objects, one per chunk, without the final invocation metrics."""
+    usage = _usage(result)
+    start_usage = {**usage, "output_tokens": 1}
+    chunks: list[dict[str, Any]] = [
+        {
+            "type": "message_start",
+            "message": {
+                "model": _model_name(model),
+                "id": make_id("msg_bdrk_01", 24),
+                "type": "message",
+                "role": "assistant",
+                "content": [],
+                "stop_reason": None,
+                "stop_sequence": None,
+                "usage": start_usage,
+            },
+        }
+    ]
+    for index, block in enumerate(result.content):
+        native = _native_block(block)
+        if native["type"] == "tool_use":
+            opening = {**native, "input": {}}
+            chunks.append({"type": "content_block_start", "index": index, "content_block": opening})
+            for fragment in pieces(json.dumps(native["input"])):
+                delta = {"type": "input_json_delta", "partial_json": fragment}
+                chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
+        elif native["type"] == "thinking":
+            opening = {"type": "thinking", "thinking": ""}
+            chunks.append({"type": "content_block_start", "index": index, "content_block": opening})
+            for piece in pieces(native["thinking"]):
+                delta = {"type": "thinking_delta", "thinking": piece}
+                chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
+        else:
+            opening = {"type": "text", "text": ""}
+            chunks.append({"type": "content_block_start", "index": index, "content_block": opening})
+            for piece in pieces(native["text"]):
+                delta = {"type": "text_delta", "text": piece}
+                chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
+        chunks.append({"type": "content_block_stop", "index": index})
+    chunks.append(
+        {
+            "type": "message_delta",
+            "delta": {
+                "stop_reason": _STOP_REASONS.get(result.stop_reason, "end_turn"),
+                "stop_sequence": result.stop_sequence,
+            },
+            "usage": {"output_tokens": usage["output_tokens"]},
+        }
+    )
+    chunks.append({"type": "message_stop"})
+    return chunks
+
+
+def delta_text(chunk: dict[str, Any]) -> str | None:
+    """The text a native stream object carries, or None if it is not a delta."""
+    if chunk.get("type") != "content_block_delta":
+        return None
+    delta = chunk["delta"]
+    return str(delta.get("text") or delta.get("partial_json") or delta.get("thinking") or "")
+
+
+def text_of(body: dict[str, Any]) -> str:
+    """The reply text of a native response (for tests and parity checks)."""
+    return "".join(b.get("text", "") for b in body.get("content", []) if b.get("type") == "text")

@@ -1,0 +1,199 @@
+"""What every reply goes through after its responder: limits, usage and timing.
+
+This is where a reply starts behaving like a model's output: ``maxTokens`` truncates it
+(stopReason ``max_tokens``), a stop sequence ends it (``stop_sequence``), and token usage,
+prompt-cache accounting and the reported latency are computed, all with the tokenizer in
+``moto_bedrock.generation.tokens``.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from .responders import Invocation, Reply
+from .tokens import count_tokens, truncate_tokens
+
+__all__ = ["InferenceResult", "PromptCache", "finish", "input_token_count"]
+
+# An image is charged a flat amount: we do not decode images to learn their size. Claude
+# charges about (width * height) / 750 tokens, so 1,600 is a mid-sized (~1,100 px) image.
+IMAGE_TOKENS = 1600
+
+
+@dataclass
+class InferenceResult:
+    """A finished reply: content, why it stopped, usage and the latency we report."""
+
+    content: list[dict[str, Any]]
+    stop_reason: str
+    usage: dict[str, int]
+    latency_ms: int
+    first_byte_ms: int
+    stop_sequence: str | None = None
+
+    def additional_response_fields(self, paths: list[str]) -> dict[str, Any]:
+        """The native response fields that ``additionalModelResponseFieldPaths`` select.
+
+        Only ``/stop_sequence`` (Anthropic's field) is modeled; pointers to fields the
+        native response lacks are ignored, as Bedrock does.
+        """
+        native = {"stop_sequence": self.stop_sequence}
+        return {p[1:]: native[p[1:]] for p in paths if p[1:] in native}
+
+
+class PromptCache:
+    """Prefixes seen before a ``cachePoint``: the first call writes, later calls read."""
+
+    def __init__(self) -> None:
+        self._prefixes: set[str] = set()
+
+    def hit(self, key: str) -> bool:
+        """Whether ``key`` was cached already; caches it if not."""
+        if key in self._prefixes:
+            return True
+        self._prefixes.add(key)
+        return False
+
+    def clear(self) -> None:
+        self._prefixes.clear()
+
+
+def _block_tokens(block: dict[str, Any]) -> int:
+    if "text" in block:
+        return count_tokens(block["text"])
+    if "image" in block:
+        return IMAGE_TOKENS
+    if "toolUse" in block:
+        tool_use = block["toolUse"]
+        return count_tokens(tool_use.get("name", "")) + count_tokens(
+            json.dumps(tool_use.get("input"), sort_keys=True)
+        )
+    if "toolResult" in block:
+        return sum(_block_tokens(part) for part in block["toolResult"].get("content", []))
+    if "json" in block:
+        return count_tokens(json.dumps(block["json"], sort_keys=True))
+    if "document" in block:
+        source = block["document"].get("source", {})
+        if "text" in source:
+            return count_tokens(source["text"])
+        data = source.get("bytes", b"")
+        # Four bytes a token: a fair average for extracted document text.
+        return max(1, len(data) // 4) if isinstance(data, (bytes, str)) else 1
+    if "reasoningContent" in block:
+        return count_tokens(block["reasoningContent"].get("reasoningText", {}).get("text", ""))
+    if "guardContent" in block:
+        return count_tokens(block["guardContent"].get("text", {}).get("text", ""))
+    return 0
+
+
+def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
+    """(tokens, is_cache_point, part) for each prompt part, in the order models read them."""
+    parts: list[tuple[int, bool, Any]] = []
+    for tool in (invocation.tool_config or {}).get("tools", []):
+        tokens = 0 if "cachePoint" in tool else count_tokens(json.dumps(tool, sort_keys=True))
+        parts.append((tokens, "cachePoint" in tool, tool))
+    blocks = list(invocation.system)
+    for message in invocation.messages:
+        blocks.extend(message.get("content", []))
+    for block in blocks:
+        parts.append((_block_tokens(block), "cachePoint" in block, block))
+    return parts
+
+
+def input_token_count(invocation: Invocation) -> int:
+    """All input tokens of an invocation, cached or not (what CountTokens reports)."""
+    return sum(tokens for tokens, _, _ in _prompt_parts(invocation))
+
+
+def _usage(invocation: Invocation, output_tokens: int, cache: PromptCache) -> dict[str, int]:
+    parts = _prompt_parts(invocation)
+    total_input = sum(tokens for tokens, _, _ in parts)
+    usage = {"inputTokens": total_input, "outputTokens": output_tokens}
+    cache_points = [i for i, (_, is_point, _) in enumerate(parts) if is_point]
+    if cache_points:
+        # Everything before the last cache point is the cached prefix. Bedrock also has a
+        # minimum prefix size per model (1,024 tokens for most Claude models); we do not
+        # apply it, so small test prompts exercise the cache path too.
+        prefix = parts[: cache_points[-1]]
+        cached = sum(tokens for tokens, _, _ in prefix)
+        key = json.dumps(
+            [invocation.model.model_id, [part for _, _, part in prefix]],
+            sort_keys=True,
+            default=lambda v: base64.b64encode(v).decode() if isinstance(v, bytes) else repr(v),
+        )
+        read = cache.hit(hashlib.sha256(key.encode()).hexdigest())
+        usage["inputTokens"] = total_input - cached
+        usage["cacheReadInputTokens"] = cached if read else 0
+        usage["cacheWriteInputTokens"] = 0 if read else cached
+    usage["totalTokens"] = (
+        usage["inputTokens"]
+        + output_tokens
+        + usage.get("cacheReadInputTokens", 0)
+        + usage.get("cacheWriteInputTokens", 0)
+    )
+    return usage
+
+
+def _apply_limits(
+    reply: Reply, max_tokens: int, stop_sequences: list[str]
+) -> tuple[list[dict[str, Any]], str, str | None, int]:
+    """Cut the reply at the first stop sequence or the token budget, whichever is first."""
+    budget = max_tokens
+    content: list[dict[str, Any]] = []
+    for block in reply.content:
+        if "text" not in block:
+            cost = _block_tokens(block)
+            if cost > budget:
+                return content, "max_tokens", None, max_tokens - budget
+            budget -= cost
+            content.append(block)
+            continue
+        text: str = block["text"]
+        hits = [(text.find(s), s) for s in stop_sequences if s and s in text]
+        stop_at, matched = min(hits) if hits else (len(text), None)
+        kept, cut = truncate_tokens(text[:stop_at], budget)
+        used = count_tokens(kept)
+        if cut:
+            content.append({**block, "text": kept})
+            return content, "max_tokens", None, max_tokens - budget + used
+        if matched is not None:
+            content.append({**block, "text": kept})
+            return content, "stop_sequence", matched, max_tokens - budget + used
+        content.append(block)
+        budget -= used
+    return content, reply.stop_reason, None, max_tokens - budget
+
+
+def _first_byte_ms(input_tokens: int) -> int:
+    # A plausible, deterministic figure: ~200 ms to first token, more for long prompts.
+    return 200 + input_tokens // 20
+
+
+def _latency_ms(input_tokens: int, output_tokens: int) -> int:
+    # Then ~80 output tokens a second.
+    return _first_byte_ms(input_tokens) + (output_tokens * 1000) // 80
+
+
+def finish(
+    invocation: Invocation, reply: Reply, max_tokens: int, cache: PromptCache
+) -> InferenceResult:
+    """Apply the model's limits to ``reply`` and account for it."""
+    stop_sequences = list(invocation.inference_config.get("stopSequences") or [])
+    content, stop_reason, matched, output_tokens = _apply_limits(reply, max_tokens, stop_sequences)
+    usage = _usage(invocation, output_tokens, cache)
+    if reply.usage:
+        # A scripted reply may state its own counts; the total stays consistent.
+        usage.update(reply.usage)
+        usage["totalTokens"] = (
+            usage["inputTokens"]
+            + usage["outputTokens"]
+            + usage.get("cacheReadInputTokens", 0)
+            + usage.get("cacheWriteInputTokens", 0)
+        )
+    latency = _latency_ms(usage["inputTokens"], output_tokens)
+    first_byte = _first_byte_ms(usage["inputTokens"])
+    return InferenceResult(content, stop_reason, usage, latency, first_byte, matched)

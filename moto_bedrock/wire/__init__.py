@@ -1,0 +1,1 @@
+"""The wire: raw-request checks and error format, validation against botocore shapes, streams."""

@@ -1,0 +1,267 @@
+"""Streaming: how a finished reply becomes events, when each is sent, and stream faults.
+
+Events are built from the same :class:`~moto_bedrock.generation.inference.InferenceResult` as the
+non-streaming reply, so the concatenated deltas equal the Converse text and the usage is
+identical.
+
+ConverseStream order (``shared/reference/bedrock-wire.md`` §1.3): ``messageStart``; text and
+reasoning deltas with no ``contentBlockStart``; a toolUse block opens with
+``contentBlockStart`` and streams its input as partial JSON (the first fragment empty);
+``contentBlockStop`` for every block; ``messageStop``; ``metadata`` last.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..generation.inference import InferenceResult
+from ..generation.tokens import count_tokens, tokenize
+
+__all__ = [
+    "STREAM_ERRORS",
+    "StreamFault",
+    "StreamPlan",
+    "StreamSettings",
+    "converse_stream_events",
+]
+
+CHUNKING = ("token", "word", "character")
+
+# Exception events each streaming operation models (lowerCamel, as on the wire), with the
+# text Bedrock sends when none is given.
+STREAM_ERRORS: dict[str, str] = {
+    "throttlingException": "Too many requests, please wait before trying again.",
+    "modelStreamErrorException": "Model produced invalid sequence as part of ToolUse.",
+    "validationException": "The model returned the following errors: Validation Error",
+    "internalServerException": "An internal server error occurred.",
+    "serviceUnavailableException": "Bedrock is unable to process your request.",
+    "modelTimeoutException": "Model has timed out in processing the request.",
+}
+OPERATION_ERRORS = {
+    "ConverseStream": set(STREAM_ERRORS) - {"modelTimeoutException"},
+    "InvokeModelWithResponseStream": set(STREAM_ERRORS),
+}
+
+
+class ConfigError(ValueError):
+    """A control-API argument that cannot be used; the message names the problem."""
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+@dataclass
+class StreamSettings:
+    """How replies are cut into deltas and how fast they are sent.
+
+    ``chunking`` is ``token``, ``word`` or ``character``, ``size`` units per delta.
+    ``chunks``, if set, are the exact first deltas of each text: used for as long as they
+    match the text, the rest streaming by ``chunking``. Timing (``time_to_first_token_ms``,
+    ``tokens_per_second``) also sets the latency Converse reports; ``sleep=False`` keeps the
+    reported figures but sends at once.
+    """
+
+    chunking: str = "token"
+    size: int = 1
+    chunks: list[str] | None = None
+    time_to_first_token_ms: int | None = None
+    tokens_per_second: float | None = None
+    sleep: bool = True
+
+    def __post_init__(self) -> None:
+        if self.chunking not in CHUNKING:
+            raise ConfigError(
+                f"chunking must be one of {', '.join(CHUNKING)}; got {self.chunking!r}"
+            )
+        if not _is_int(self.size) or self.size < 1:
+            raise ConfigError(f"size must be a positive integer; got {self.size!r}")
+        if self.chunks is not None and (
+            not isinstance(self.chunks, list)
+            or not all(isinstance(c, str) and c for c in self.chunks)
+        ):
+            raise ConfigError("chunks must be a list of non-empty strings")
+        ttft = self.time_to_first_token_ms
+        if ttft is not None and (not _is_int(ttft) or ttft < 0):
+            raise ConfigError("time_to_first_token_ms must be zero or more")
+        rate = self.tokens_per_second
+        if rate is not None and (not _is_number(rate) or not 0 < rate < float("inf")):
+            raise ConfigError("tokens_per_second must be more than zero")
+        if not isinstance(self.sleep, bool):
+            raise ConfigError(f"sleep must be true or false; got {self.sleep!r}")
+
+    @property
+    def timed(self) -> bool:
+        return self.time_to_first_token_ms is not None or self.tokens_per_second is not None
+
+    def latency_ms(self, output_tokens: int) -> int:
+        """The whole call's latency under these timings."""
+        first = self.time_to_first_token_ms or 0
+        rate = self.tokens_per_second
+        return first + (round(output_tokens * 1000 / rate) if rate else 0)
+
+    def pieces(self, text: str) -> list[str]:
+        """``text`` cut into deltas; they always concatenate back to ``text``."""
+        pieces: list[str] = []
+        rest = text
+        for chunk in self.chunks or []:
+            if not rest.startswith(chunk):
+                break
+            pieces.append(chunk)
+            rest = rest[len(chunk) :]
+        if self.chunking == "token":
+            units = tokenize(rest)
+        elif self.chunking == "word":
+            units = re.findall(r"\s*\S+|\s+", rest)
+        else:
+            units = list(rest)
+        pieces.extend("".join(units[i : i + self.size]) for i in range(0, len(units), self.size))
+        return pieces or [text]
+
+
+@dataclass
+class StreamFault:
+    """An exception event sent after ``after_events`` events of the next ``count`` streams."""
+
+    error: str
+    after_events: int = 0
+    message: str | None = None
+    original_status_code: int | None = None
+    original_message: str | None = None
+    operation: str | None = None
+    count: int = 1
+
+    def __post_init__(self) -> None:
+        if self.error not in STREAM_ERRORS:
+            raise ConfigError(
+                f"error must be one of {', '.join(STREAM_ERRORS)}; got {self.error!r}"
+            )
+        if self.operation is not None and self.operation not in OPERATION_ERRORS:
+            raise ConfigError(
+                f"operation must be one of {', '.join(OPERATION_ERRORS)}; got {self.operation!r}"
+            )
+        if self.operation and self.error not in OPERATION_ERRORS[self.operation]:
+            raise ConfigError(f"{self.operation} does not model {self.error}")
+        if not isinstance(self.after_events, int) or self.after_events < 0:
+            raise ConfigError("after_events must be zero or more")
+        if not isinstance(self.count, int) or self.count < 1:
+            raise ConfigError("count must be a positive integer")
+        for name in ("message", "original_message"):
+            if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
+                raise ConfigError(f"{name} must be a string")
+        status = self.original_status_code
+        if status is not None and (not _is_int(status) or not 100 <= status <= 599):
+            raise ConfigError("original_status_code must be an HTTP status code")
+
+    def applies_to(self, operation: str) -> bool:
+        if self.operation is not None:
+            return self.operation == operation
+        return self.error in OPERATION_ERRORS[operation]
+
+    def body(self) -> dict[str, Any]:
+        """The exception event's members."""
+        body: dict[str, Any] = {"message": self.message or STREAM_ERRORS[self.error]}
+        if self.error == "modelStreamErrorException":
+            body["originalStatusCode"] = self.original_status_code or 400
+            body["originalMessage"] = self.original_message or body["message"]
+        return body
+
+
+@dataclass
+class StreamPlan:
+    """Everything the protocol layer needs to send a stream: events, pacing, fault."""
+
+    events: list[dict[str, Any]]
+    delays: list[float] = field(default_factory=list)
+    """Seconds to wait before each event (empty: send at once)."""
+    fault: StreamFault | None = None
+    sleep: Callable[[float], None] = time.sleep
+    """How to wait out a delay (a manual clock advances instead of sleeping)."""
+
+
+def _block_events(
+    index: int, block: dict[str, Any], settings: StreamSettings
+) -> Iterator[dict[str, Any]]:
+    if "text" in block:
+        for piece in settings.pieces(block["text"]):
+            yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": {"text": piece}}}
+    elif "toolUse" in block:
+        tool_use = block["toolUse"]
+        start = {"toolUseId": tool_use["toolUseId"], "name": tool_use["name"]}
+        yield {"contentBlockStart": {"contentBlockIndex": index, "start": {"toolUse": start}}}
+        fragments = ["", *tokenize(json.dumps(tool_use.get("input", {})))]
+        for fragment in fragments:
+            delta = {"toolUse": {"input": fragment}}
+            yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": delta}}
+    elif "reasoningContent" in block:
+        reasoning = block["reasoningContent"].get("reasoningText", {})
+        for piece in settings.pieces(reasoning.get("text", "")):
+            delta = {"reasoningContent": {"text": piece}}
+            yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": delta}}
+        if reasoning.get("signature"):
+            delta = {"reasoningContent": {"signature": reasoning["signature"]}}
+            yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": delta}}
+    yield {"contentBlockStop": {"contentBlockIndex": index}}
+
+
+def converse_stream_events(
+    result: InferenceResult, additional_fields: dict[str, Any] | None, settings: StreamSettings
+) -> list[dict[str, Any]]:
+    """The ConverseStream events for ``result``, each a one-key ``{event: body}`` mapping."""
+    events: list[dict[str, Any]] = [{"messageStart": {"role": "assistant"}}]
+    for index, block in enumerate(result.content):
+        events.extend(_block_events(index, block, settings))
+    stop: dict[str, Any] = {"stopReason": result.stop_reason}
+    if additional_fields is not None:
+        stop["additionalModelResponseFields"] = additional_fields
+    events.append({"messageStop": stop})
+    events.append(
+        {"metadata": {"usage": result.usage, "metrics": {"latencyMs": result.latency_ms}}}
+    )
+    return events
+
+
+def pace(
+    events: list[dict[str, Any]],
+    settings: StreamSettings,
+    delta_text: Callable[[dict[str, Any]], str | None],
+) -> list[float]:
+    """Seconds to wait before each event: the time to first token before the first delta,
+    then each delta's tokens at ``tokens_per_second``. Empty when nothing should sleep."""
+    if not settings.timed or not settings.sleep:
+        return []
+    delays: list[float] = []
+    first = True
+    for event in events:
+        text = delta_text(event)
+        if text is None:
+            delays.append(0.0)
+        elif first:
+            delays.append((settings.time_to_first_token_ms or 0) / 1000)
+            first = False
+        elif settings.tokens_per_second:
+            delays.append(count_tokens(text) / settings.tokens_per_second)
+        else:
+            delays.append(0.0)
+    return delays
+
+
+def converse_delta_text(event: dict[str, Any]) -> str | None:
+    """The text a ConverseStream event carries, or None if it is not a delta."""
+    delta = event.get("contentBlockDelta", {}).get("delta")
+    if delta is None:
+        return None
+    if "text" in delta:
+        return str(delta["text"])
+    if "toolUse" in delta:
+        return str(delta["toolUse"]["input"])
+    return str(delta.get("reasoningContent", {}).get("text", ""))

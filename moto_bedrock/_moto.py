@@ -438,3 +438,70 @@ def serialize_exact(context: ActionContext, result: Any) -> tuple[int, dict[str,
     serializer = serializer_cls(operation_model=operation, value_picker=DefaultAttributePicker())
     serialized = serializer.serialize(result)
     return serialized["status_code"], serialized["headers"], serialized["body"]
+
+
+# -- moto's S3, CloudWatch Logs and IAM: where jobs and invocation logs write ------------
+#
+# Relies on: ``get_backend("s3")[account][partition]`` with ``get_bucket`` (raising when the
+# bucket is missing), ``put_object``, ``get_object`` and ``list_objects``;
+# ``get_backend("logs")[account][region]`` with ``groups``, ``ensure_log_stream`` and
+# ``put_log_events``; ``get_backend("iam")[account][partition]`` with ``get_role_by_arn``.
+
+
+def _s3(account_id: str, partition: str) -> Any:
+    return moto.backends.get_backend("s3")[account_id][partition]
+
+
+def s3_bucket_exists(account_id: str, partition: str, bucket: str) -> bool:
+    try:
+        _s3(account_id, partition).get_bucket(bucket)
+    except Exception:  # moto's MissingBucket; any failure means we cannot use it
+        return False
+    return True
+
+
+def s3_put(account_id: str, partition: str, bucket: str, key: str, body: bytes) -> None:
+    _s3(account_id, partition).put_object(bucket, key, body)
+
+
+def s3_get(account_id: str, partition: str, bucket: str, key: str) -> bytes | None:
+    """The object's bytes, or None when the bucket or key does not exist."""
+    try:
+        found = _s3(account_id, partition).get_object(bucket, key)
+    except Exception:
+        return None
+    return None if found is None else bytes(found.value)
+
+
+def s3_keys(account_id: str, partition: str, bucket: str, prefix: str) -> list[tuple[str, int]]:
+    """``(key, size)`` of every object under ``prefix``, sorted by key."""
+    backend = _s3(account_id, partition)
+    objects, _prefixes, _truncated, _marker = backend.list_objects(
+        backend.get_bucket(bucket), prefix, None, None, 10**9
+    )
+    return sorted((obj.name, obj.size) for obj in objects)
+
+
+def _logs(account_id: str, region: str) -> Any:
+    return moto.backends.get_backend("logs")[account_id][region]
+
+
+def log_group_exists(account_id: str, region: str, group: str) -> bool:
+    return group in _logs(account_id, region).groups
+
+
+def put_log_event(
+    account_id: str, region: str, group: str, stream: str, timestamp_ms: int, message: str
+) -> None:
+    """Append one event to ``stream`` of ``group`` (the stream is created if missing)."""
+    logs = _logs(account_id, region)
+    logs.ensure_log_stream(group, stream)
+    logs.put_log_events(group, stream, [{"timestamp": timestamp_ms, "message": message}])
+
+
+def role_exists(account_id: str, partition: str, role_arn: str) -> bool:
+    try:
+        moto.backends.get_backend("iam")[account_id][partition].get_role_by_arn(role_arn)
+    except Exception:  # moto's NotFoundException
+        return False
+    return True

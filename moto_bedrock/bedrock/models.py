@@ -11,6 +11,7 @@ from typing import Any
 from moto.core.base_backend import BackendDict
 from moto.utilities.paginator import paginate
 
+from .. import _moto
 from .._moto import MotoBedrockBackend
 from ..bedrockruntime.exceptions import (
     INVALID_MODEL_IDENTIFIER,
@@ -25,6 +26,8 @@ from ..catalog.resolution import (
     find_system_profile,
     system_profiles,
 )
+from .batch import BatchJob, BatchJobs, RecordRunner
+from .invocation_logging import InvocationLogging
 
 __all__ = ["BedrockBackend", "bedrock_backends"]
 
@@ -46,6 +49,50 @@ class BedrockBackend(MotoBedrockBackend):
             "fail_on_invalid_token": InvalidNextToken,
         },
     }
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        self.invocation_logging = InvocationLogging(account_id, region_name, self.partition)
+        self.batch_jobs = BatchJobs(account_id, region_name, self.partition)
+
+    # -- model invocation logging (invocation_logging.py) ---------------------------------
+
+    def put_model_invocation_logging_configuration(self, logging_config: dict[str, Any]) -> None:
+        self.invocation_logging.put(logging_config)
+
+    def get_model_invocation_logging_configuration(self) -> dict[str, Any]:
+        return self.invocation_logging.get()
+
+    def delete_model_invocation_logging_configuration(self) -> None:
+        self.invocation_logging.delete()
+
+    # -- batch inference (batch.py) ---------------------------------------------------------
+
+    def _runner(self) -> RecordRunner:
+        # The runtime backend sits above us: found through moto, never imported.
+        runner: RecordRunner = _moto.installed_backends("bedrock-runtime")[self.account_id][
+            self.region_name
+        ]
+        return runner
+
+    def create_model_invocation_job(self, **request: Any) -> BatchJob:
+        runner = self._runner()
+        return self.batch_jobs.create(runner, runner.behaviour.clock.now(), **request)
+
+    def get_model_invocation_job(self, identifier: str) -> BatchJob:
+        runner = self._runner()
+        behaviour = runner.behaviour
+        return self.batch_jobs.get(identifier, runner, behaviour.jobs, behaviour.clock.now())
+
+    def stop_model_invocation_job(self, identifier: str) -> None:
+        runner = self._runner()
+        behaviour = runner.behaviour
+        self.batch_jobs.stop(identifier, runner, behaviour.jobs, behaviour.clock.now())
+
+    def list_model_invocation_jobs(self, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
+        runner = self._runner()
+        behaviour = runner.behaviour
+        return self.batch_jobs.list_jobs(runner, behaviour.jobs, behaviour.clock.now(), **filters)
 
     # -- foundation models --------------------------------------------------------------
 

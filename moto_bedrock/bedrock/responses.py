@@ -19,6 +19,13 @@ class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
             "get_foundation_model_availability",
             "list_inference_profiles",
             "get_inference_profile",
+            "put_model_invocation_logging_configuration",
+            "get_model_invocation_logging_configuration",
+            "delete_model_invocation_logging_configuration",
+            "create_model_invocation_job",
+            "get_model_invocation_job",
+            "list_model_invocation_jobs",
+            "stop_model_invocation_job",
         }
     )
 
@@ -58,3 +65,56 @@ class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
                 self._get_param("inferenceProfileIdentifier")
             )
         )
+
+    # -- model invocation logging ------------------------------------------------------------
+
+    def put_model_invocation_logging_configuration(self) -> ActionResult:  # type: ignore[override]
+        self.bedrock_backend.put_model_invocation_logging_configuration(
+            self._get_param("loggingConfig")
+        )
+        return ActionResult({})
+
+    def get_model_invocation_logging_configuration(self) -> ActionResult:  # type: ignore[override]
+        config = self.bedrock_backend.get_model_invocation_logging_configuration()
+        return ActionResult({"loggingConfig": config})
+
+    def delete_model_invocation_logging_configuration(self) -> ActionResult:  # type: ignore[override]
+        self.bedrock_backend.delete_model_invocation_logging_configuration()
+        return ActionResult({})
+
+    # -- batch inference ---------------------------------------------------------------------
+
+    def create_model_invocation_job(self) -> ActionResult:
+        job = self.bedrock_backend.create_model_invocation_job(
+            job_name=self._get_param("jobName"),
+            role_arn=self._get_param("roleArn"),
+            model_id=self._get_param("modelId"),
+            input_config=self._get_param("inputDataConfig"),
+            output_config=self._get_param("outputDataConfig"),
+            token=self._get_param("clientRequestToken"),
+            vpc_config=self._get_param("vpcConfig"),
+            timeout_hours=self._get_param("timeoutDurationInHours"),
+            invocation_type=self._get_param("modelInvocationType"),
+            tags=self._get_param("tags"),
+        )
+        return ActionResult({"jobArn": job.arn})
+
+    def get_model_invocation_job(self) -> ActionResult:
+        job = self.bedrock_backend.get_model_invocation_job(self._get_param("jobIdentifier"))
+        return ActionResult(job.details())
+
+    def list_model_invocation_jobs(self) -> ActionResult:
+        summaries, next_token = self.bedrock_backend.list_model_invocation_jobs(
+            submit_time_after=self._get_param("submitTimeAfter"),
+            submit_time_before=self._get_param("submitTimeBefore"),
+            status_equals=self._get_param("statusEquals"),
+            name_contains=self._get_param("nameContains"),
+            sort_order=self._get_param("sortOrder"),
+            max_results=self._get_param("maxResults"),
+            next_token=self._get_param("nextToken"),
+        )
+        return ActionResult({"invocationJobSummaries": summaries, "nextToken": next_token})
+
+    def stop_model_invocation_job(self) -> ActionResult:
+        self.bedrock_backend.stop_model_invocation_job(self._get_param("jobIdentifier"))
+        return ActionResult({})

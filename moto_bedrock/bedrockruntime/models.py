@@ -11,6 +11,7 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from ..bedrock.models import bedrock_backends
 from ..behaviour import Behaviour
 from ..behaviour.config import apply_startup_config
 from ..behaviour.history import CallHistory, CallRecord
@@ -29,6 +30,8 @@ from ..wire.streaming import (
     converse_stream_events,
     pace,
 )
+from .async_invoke import AsyncInvocation, AsyncInvokes
+from .batch_records import run_batch_record
 from .exceptions import (
     UNSUPPORTED_ACTION_FOR_MODEL,
     UNSUPPORTED_FOR_STREAMING,
@@ -58,13 +61,17 @@ class BedrockRuntimeBackend(BaseBackend):
         self.validation = ValidationPolicy()
         self.history = CallHistory()
         self.behaviour = Behaviour()
+        self.async_invokes = AsyncInvokes(account_id, region_name, self.partition)
         # A server's --config files hold for every new backend, so again after moto's reset.
         apply_startup_config(self)
 
     @contextmanager
-    def _recording(self, operation: str, model_id: str) -> Iterator[CallRecord]:
-        """Record the call in the history, whether it succeeds or fails."""
+    def _recording(
+        self, operation: str, model_id: str, job: str | None = None
+    ) -> Iterator[CallRecord]:
+        """Record the call in the history (and the invocation log), success or failure."""
         record = self.history.start(operation, model_id)
+        record.job = job
         record.started_at = self.behaviour.clock.now()
         began = time.perf_counter()
         try:
@@ -77,6 +84,7 @@ class BedrockRuntimeBackend(BaseBackend):
         finally:
             record.duration_ms = round((time.perf_counter() - began) * 1000, 3)
             self.history.add(record)
+            bedrock_backends[self.account_id][self.region_name].invocation_logging.deliver(record)
 
     @staticmethod
     def _note_request(record: CallRecord, request: dict[str, Any]) -> None:
@@ -223,21 +231,23 @@ class BedrockRuntimeBackend(BaseBackend):
         )
         return invocation, result, extra
 
-    def converse(self, **request: Any) -> dict[str, Any]:
+    def converse(self, job: str | None = None, **request: Any) -> dict[str, Any]:
         """Answer a Converse request; returns the operation's output structure."""
-        with self._recording("Converse", request["model_id"]) as record:
+        with self._recording("Converse", request["model_id"], job) as record:
             self._note_request(record, request)
             model = self._admitted(record, request["model_id"])
             invocation, result, extra = self._converse(record, model, **request)
-        output: dict[str, Any] = {
-            "output": {"message": {"role": "assistant", "content": result.content}},
-            "stopReason": result.stop_reason,
-            "usage": result.usage,
-            "metrics": {"latencyMs": result.latency_ms},
-        }
-        if extra is not None:
-            output["additionalModelResponseFields"] = extra
-        self._sleep_like_a_model(invocation, result)
+            output: dict[str, Any] = {
+                "output": {"message": {"role": "assistant", "content": result.content}},
+                "stopReason": result.stop_reason,
+                "usage": result.usage,
+                "metrics": {"latencyMs": result.latency_ms},
+            }
+            if extra is not None:
+                output["additionalModelResponseFields"] = extra
+            record.bodies["output"] = output
+        if job is None:
+            self._sleep_like_a_model(invocation, result)
         return output
 
     def converse_stream(self, **request: Any) -> StreamPlan:
@@ -251,6 +261,7 @@ class BedrockRuntimeBackend(BaseBackend):
             invocation, result, extra = self._converse(record, model, **request)
             settings = self._settings(invocation)
             events = converse_stream_events(result, extra, settings)
+            record.bodies["output"] = events
             fault = self.take_stream_fault("ConverseStream")
             record.stream_fault = fault.error if fault else None
         return StreamPlan(
@@ -300,13 +311,17 @@ class BedrockRuntimeBackend(BaseBackend):
     def _make_id(self, seed: str) -> MakeId:
         return lambda prefix, length: self.ids.make(prefix, seed, length)
 
-    def invoke_model(self, model_id: str, body: bytes) -> tuple[bytes, dict[str, int]]:
+    def invoke_model(
+        self, model_id: str, body: bytes, job: str | None = None
+    ) -> tuple[bytes, dict[str, int]]:
         """Answer InvokeModel: the native response body and its token counts."""
-        with self._recording("InvokeModel", model_id) as record:
+        with self._recording("InvokeModel", model_id, job) as record:
             model = self._admitted(record, model_id)
             codec = self._codec("InvokeModel", model)
             native = self._native_body(body)
+            record.bodies["input"] = native
             kind = kind_of(codec)
+            record.bodies["kind"] = kind
             if kind != "text":
                 response, input_tokens = (
                     codec.embed(native, model)
@@ -314,6 +329,7 @@ class BedrockRuntimeBackend(BaseBackend):
                     else codec.generate(native, model)
                 )
                 record.usage = {"inputTokens": input_tokens, "outputTokens": 0}
+                record.bodies["output"] = response
                 self.behaviour.settle(model.model_id, model_id, input_tokens)
                 counts = {
                     "inputTokens": input_tokens,
@@ -325,7 +341,9 @@ class BedrockRuntimeBackend(BaseBackend):
             result = self._answer(record, invocation, NATIVE_RULES)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             response = codec.render_response(result, model, make_id)
-        self._sleep_like_a_model(invocation, result)
+            record.bodies["output"] = response
+        if job is None:
+            self._sleep_like_a_model(invocation, result)
         counts = {**result.usage, "latencyMs": result.latency_ms}
         return json.dumps(response).encode(), counts
 
@@ -336,6 +354,7 @@ class BedrockRuntimeBackend(BaseBackend):
             model = self._resolve_streaming(record, model_id)
             codec = self._codec(operation, model)
             native = self._native_body(body)
+            record.bodies["input"] = native
             if kind_of(codec) != "text":
                 raise ValidationException(UNSUPPORTED_FOR_STREAMING)
             invocation = self._native_invocation(operation, codec, model, model_id, native)
@@ -343,6 +362,7 @@ class BedrockRuntimeBackend(BaseBackend):
             settings = self._settings(invocation)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             chunks = codec.render_stream(result, model, make_id, settings.pieces)
+            record.bodies["output"] = chunks
             fault = self.take_stream_fault(operation)
             record.stream_fault = fault.error if fault else None
         metrics = {
@@ -398,6 +418,31 @@ class BedrockRuntimeBackend(BaseBackend):
             return int(codec.generate(native, model)[1])
         invocation = self._native_invocation("CountTokens", codec, model, model_id, native)
         return input_token_count(invocation)
+
+    # -- async invocations and batch records (bedrockruntime/async_invoke.py, bedrock/batch.py)
+
+    def start_async_invoke(self, **request: Any) -> AsyncInvocation:
+        with self._recording("StartAsyncInvoke", request["model_id"]) as record:
+            invocation = self.async_invokes.start(
+                **request,
+                now=self.behaviour.clock.now(),
+                make_id=lambda seed: self.ids.make("", seed, 12).lower(),
+            )
+            record.job = invocation.arn
+            record.resolved_model_id = invocation.model_id
+        return invocation
+
+    def get_async_invoke(self, arn: str) -> AsyncInvocation:
+        return self.async_invokes.get(arn, self.behaviour.jobs, self.behaviour.clock.now())
+
+    def list_async_invokes(self, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
+        return self.async_invokes.list_invocations(
+            self.behaviour.jobs, self.behaviour.clock.now(), **filters
+        )
+
+    def run_record(self, invocation_type: str, model_id: str, model_input: Any, job: str) -> Any:
+        """Answer one batch record as InvokeModel or Converse would (see bedrock/batch.py)."""
+        return run_batch_record(self, invocation_type, model_id, model_input, job)
 
 
 # bedrock-runtime has no region list in botocore's endpoint data; it runs wherever the

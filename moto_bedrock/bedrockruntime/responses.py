@@ -75,3 +75,31 @@ class BedrockRuntimeResponse(BedrockProtocol):
             _native_body(request["invokeModel"].get("body"))
         count = self.backend.count_tokens(self._get_param("modelId"), request)
         return ActionResult({"inputTokens": count})
+
+    # -- async invocations (async_invoke.py) ----------------------------------------------
+
+    def start_async_invoke(self) -> ActionResult:
+        invocation = self.backend.start_async_invoke(
+            model_id=self._get_param("modelId"),
+            model_input=self._get_param("modelInput"),
+            output_config=self._get_param("outputDataConfig"),
+            token=self._get_param("clientRequestToken"),
+            tags=self._get_param("tags", []),
+        )
+        return ActionResult({"invocationArn": invocation.arn})
+
+    def get_async_invoke(self) -> ActionResult:
+        return ActionResult(
+            self.backend.get_async_invoke(self._get_param("invocationArn")).summary()
+        )
+
+    def list_async_invokes(self) -> ActionResult:
+        summaries, next_token = self.backend.list_async_invokes(
+            submit_time_after=self._get_param("submitTimeAfter"),
+            submit_time_before=self._get_param("submitTimeBefore"),
+            status_equals=self._get_param("statusEquals"),
+            sort_order=self._get_param("sortOrder"),
+            max_results=self._get_param("maxResults"),
+            next_token=self._get_param("nextToken"),
+        )
+        return ActionResult({"asyncInvokeSummaries": summaries, "nextToken": next_token})

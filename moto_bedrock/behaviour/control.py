@@ -17,7 +17,7 @@ from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
-from ..rules import RULES, ValidationPolicy
+from ..rules import JOB_RULES, RULES, ValidationPolicy
 from ..wire.streaming import ConfigError, StreamFault, StreamSettings
 from .base import ControlBase, operation, operations_of
 from .clock import ClockControls
@@ -25,6 +25,7 @@ from .config import ConfigControls
 from .faults import FaultControls
 from .history import CallFilter
 from .history_view import HistoryView
+from .jobs import JobControls
 from .latency import LatencyControls
 from .quotas import QuotaControls
 from .replies import ReplyControls
@@ -45,6 +46,7 @@ class BedrockControl(
     QuotaControls,
     LatencyControls,
     ClockControls,
+    JobControls,
     ConfigControls,
     ControlBase,
 ):
@@ -92,7 +94,10 @@ class BedrockControl(
     @operation
     def get_validation(self) -> dict[str, Any]:
         """The current validation policy and every rule id it can waive."""
-        return {"lenient": sorted(self._runtime.validation.lenient), "rules": list(RULES)}
+        return {
+            "lenient": sorted(self._runtime.validation.lenient),
+            "rules": [*RULES, *JOB_RULES],
+        }
 
     @operation
     def get_call_history(

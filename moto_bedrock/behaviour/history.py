@@ -28,6 +28,7 @@ RECORDED_OPERATIONS = (
     "CountTokens",
     "InvokeModel",
     "InvokeModelWithResponseStream",
+    "StartAsyncInvoke",
 )
 
 
@@ -57,10 +58,16 @@ class CallRecord:
     """When the call arrived, on the behaviour clock (seconds)."""
     duration_ms: float = 0.0
     """How long the backend took to answer (real wall time)."""
+    job: str | None = None
+    """The ARN of the batch job or async invocation this call belongs to, if any."""
+    bodies: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    """What invocation logging writes (request and response bodies); not in the history."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready copy (binary content as base64)."""
-        return _jsonable(asdict(self))  # type: ignore[no-any-return]
+        data = asdict(self)
+        del data["bodies"]
+        return _jsonable(data)  # type: ignore[no-any-return]
 
 
 def _jsonable(value: Any) -> Any:

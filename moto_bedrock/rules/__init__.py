@@ -19,7 +19,7 @@ from ..generation.responders import Invocation
 from ..wire.streaming import ConfigError
 from . import capabilities, conversation
 
-__all__ = ["RULES", "RuleViolation", "ValidationPolicy", "enforce"]
+__all__ = ["JOB_RULES", "RULES", "RuleViolation", "ValidationPolicy", "enforce"]
 
 Rule = Callable[[Invocation], str | None]
 
@@ -69,6 +69,9 @@ RULES: dict[str, Rule] = {
 }
 CONVERSE_RULES = tuple(RULES)
 NATIVE_RULES = ("max-tokens",)
+#: Checks of batch jobs (``bedrock/batch.py``), waivable by id like the request rules: the
+#: job's role must exist in moto's IAM; its input must hold Bedrock's minimum of records.
+JOB_RULES = ("job-role", "batch-record-count")
 
 
 @dataclass
@@ -78,9 +81,10 @@ class ValidationPolicy:
     lenient: frozenset[str] = field(default_factory=frozenset)
 
     def __post_init__(self) -> None:
-        unknown = sorted(set(self.lenient) - set(RULES) - {"*"})
+        known = {*RULES, *JOB_RULES}
+        unknown = sorted(set(self.lenient) - known - {"*"})
         if unknown:
-            raise ConfigError(f"unknown rules {unknown}; expected some of {sorted(RULES)} or '*'")
+            raise ConfigError(f"unknown rules {unknown}; expected some of {sorted(known)} or '*'")
 
     def waives(self, rule: str) -> bool:
         return "*" in self.lenient or rule in self.lenient

@@ -32,6 +32,7 @@ RECORD_KEYS = {
     "injected",
     "started_at",
     "duration_ms",
+    "job",
 }
 
 
@@ -128,7 +129,7 @@ def test_since_follows_sequence_numbers_across_a_clear(aws: Aws, runtime: Any) -
         (
             {"operation": "converse"},
             "unknown operation 'converse'; expected one of Converse, ConverseStream, "
-            "CountTokens, InvokeModel, InvokeModelWithResponseStream (or a glob)",
+            "CountTokens, InvokeModel, InvokeModelWithResponseStream, StartAsyncInvoke (or a glob)",
         ),
         ({"model": ""}, "model must be a non-empty string; got ''"),
         ({"source": 3}, "source must be a non-empty string; got 3"),

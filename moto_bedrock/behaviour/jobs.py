@@ -102,20 +102,20 @@ class JobPlan:
             "outcomes": [o.to_json() for o in self._outcomes],
         }
 
-    @classmethod
-    def from_config(cls, config: Any) -> JobPlan:
-        """A plan from the ``jobs`` section of a config document (all keys optional)."""
+    def load_config(self, config: Any) -> None:
+        """Replace the plan with the ``jobs`` section of a config document (keys optional)."""
         config = check_keys(config, "jobs", _KEYS)
-        plan = cls()
-        if "async_seconds" in config:
-            plan.async_seconds = _seconds(config["async_seconds"], "jobs.async_seconds")
-        if "batch_seconds" in config:
-            plan.batch_seconds = _seconds(config["batch_seconds"], "jobs.batch_seconds")
+        async_seconds = _seconds(
+            config.get("async_seconds", DEFAULT_ASYNC_SECONDS), "jobs.async_seconds"
+        )
+        batch_seconds = _seconds(
+            config.get("batch_seconds", DEFAULT_BATCH_SECONDS), "jobs.batch_seconds"
+        )
         outcomes = check_list(config.get("outcomes", []), "jobs.outcomes")
-        plan._outcomes = [
-            JobOutcome.parse(spec, f"jobs.outcomes[{i}]") for i, spec in enumerate(outcomes)
-        ]
-        return plan
+        parsed = [JobOutcome.parse(spec, f"jobs.outcomes[{i}]") for i, spec in enumerate(outcomes)]
+        with self._lock:
+            self.async_seconds, self.batch_seconds = async_seconds, batch_seconds
+            self._outcomes = parsed
 
 
 class JobControls(ControlBase):

@@ -35,7 +35,7 @@ from ..bedrockruntime.exceptions import (
     ValidationException,
 )
 from ..behaviour import Behaviour
-from ..behaviour.jobs import JobPlan, clock_time
+from ..behaviour.jobs import JobPlan, clock_time, in_window
 from ..rules import ValidationPolicy
 from ..wire.s3 import S3Location
 
@@ -329,9 +329,7 @@ class BatchJobs:
                 continue
             if name_contains is not None and name_contains not in job.name:
                 continue
-            if submit_time_after is not None and submitted <= submit_time_after:
-                continue
-            if submit_time_before is not None and submitted >= submit_time_before:
+            if not in_window(submitted, submit_time_after, submit_time_before):
                 continue
             out.append(job.details())
         return out

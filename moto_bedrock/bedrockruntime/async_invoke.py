@@ -20,7 +20,7 @@ from typing import Any
 from moto.utilities.paginator import paginate
 
 from .. import _moto
-from ..behaviour.jobs import JobPlan, clock_time
+from ..behaviour.jobs import JobPlan, clock_time, in_window
 from ..generation.async_outputs import AsyncModel, async_model, check_async_input, render_outputs
 from ..wire.s3 import S3Location
 from .exceptions import (
@@ -192,9 +192,7 @@ class AsyncInvokes:
             submitted = clock_time(invocation.submitted)
             if status_equals is not None and invocation.status != status_equals:
                 continue
-            if submit_time_after is not None and submitted <= submit_time_after:
-                continue
-            if submit_time_before is not None and submitted >= submit_time_before:
+            if not in_window(submitted, submit_time_after, submit_time_before):
                 continue
             summaries.append(invocation.summary())
         return summaries

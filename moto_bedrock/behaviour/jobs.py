@@ -21,7 +21,7 @@ from typing import Any
 from .base import ConfigError, ControlBase, operation
 from .faults import check_keys, check_list, check_text
 
-__all__ = ["JobControls", "JobOutcome", "JobPlan", "clock_time"]
+__all__ = ["JobControls", "JobOutcome", "JobPlan", "clock_time", "in_window"]
 
 #: Defaults: long enough that a poll loop sees a job in progress, short enough for tests.
 DEFAULT_ASYNC_SECONDS = 1.0
@@ -65,6 +65,17 @@ class JobOutcome:
 def clock_time(seconds: float) -> datetime:
     """A behaviour-clock reading as the UTC time the API reports."""
     return datetime.fromtimestamp(seconds, timezone.utc)
+
+
+def in_window(when: datetime, after: datetime | None, before: datetime | None) -> bool:
+    """Whether ``when`` is strictly between the bounds given (moto parses them naive, UTC)."""
+    for bound, sign in ((after, 1), (before, -1)):
+        if bound is None:
+            continue
+        bound = bound if bound.tzinfo else bound.replace(tzinfo=timezone.utc)
+        if sign * (when - bound).total_seconds() <= 0:
+            return False
+    return True
 
 
 def _seconds(value: Any, name: str) -> float:

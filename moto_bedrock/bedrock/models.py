@@ -17,6 +17,7 @@ from ..bedrockruntime.exceptions import (
     ResourceNotFoundException,
     ValidationException,
 )
+from ..behaviour.clock import Clock
 from ..catalog import FoundationModel, load_catalog
 from ..catalog.resolution import (
     PROFILES_CREATED,
@@ -25,6 +26,7 @@ from ..catalog.resolution import (
     find_system_profile,
     system_profiles,
 )
+from .common import Scope
 
 __all__ = ["BedrockBackend", "bedrock_backends"]
 
@@ -46,6 +48,26 @@ class BedrockBackend(MotoBedrockBackend):
             "fail_on_invalid_token": InvalidNextToken,
         },
     }
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        #: The behaviour clock of this account and region; the runtime backend reads it too.
+        self.clock = Clock()
+        #: What every resource family shares: ARNs, tags, the clock (see ``common``).
+        self.scope = Scope(account_id, region_name, self.partition, self.clock)
+        # moto's inherited custom models and customization jobs are taggable too.
+        self.scope.tags.register(lambda arn: arn in self._list_arns())
+
+    # -- tags (every taggable family, through the one tag store) --------------------------
+
+    def tag_resource(self, resource_arn: str, tags: list[dict[str, str]]) -> None:
+        self.scope.tags.tag_resource(resource_arn, tags)
+
+    def untag_resource(self, resource_arn: str, tag_keys: list[str]) -> None:
+        self.scope.tags.untag_resource(resource_arn, tag_keys)
+
+    def list_tags_for_resource(self, resource_arn: str) -> list[dict[str, str]]:
+        return self.scope.tags.list_tags_for_resource(resource_arn)
 
     # -- foundation models --------------------------------------------------------------
 

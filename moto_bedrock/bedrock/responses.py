@@ -19,6 +19,9 @@ class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
             "get_foundation_model_availability",
             "list_inference_profiles",
             "get_inference_profile",
+            "tag_resource",
+            "untag_resource",
+            "list_tags_for_resource",
         }
     )
 
@@ -58,3 +61,19 @@ class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
                 self._get_param("inferenceProfileIdentifier")
             )
         )
+
+    # -- tags ------------------------------------------------------------------------------
+
+    def tag_resource(self) -> ActionResult:  # type: ignore[override]
+        self.bedrock_backend.tag_resource(self._get_param("resourceARN"), self._get_param("tags"))
+        return ActionResult({})
+
+    def untag_resource(self) -> ActionResult:  # type: ignore[override]
+        self.bedrock_backend.untag_resource(
+            self._get_param("resourceARN"), self._get_param("tagKeys")
+        )
+        return ActionResult({})
+
+    def list_tags_for_resource(self) -> ActionResult:  # type: ignore[override]
+        tags = self.bedrock_backend.list_tags_for_resource(self._get_param("resourceARN"))
+        return ActionResult({"tags": tags})

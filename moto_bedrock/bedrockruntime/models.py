@@ -11,7 +11,9 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from ..bedrock.models import BedrockBackend, bedrock_backends
 from ..behaviour import Behaviour
+from ..behaviour.clock import Clock
 from ..behaviour.config import apply_startup_config
 from ..behaviour.history import CallHistory, CallRecord
 from ..catalog import FoundationModel, load_catalog
@@ -57,9 +59,20 @@ class BedrockRuntimeBackend(BaseBackend):
         self.stream_faults: list[StreamFault] = []
         self.validation = ValidationPolicy()
         self.history = CallHistory()
-        self.behaviour = Behaviour()
+        # One clock per account and region, owned by the control plane (whose resources'
+        # statuses advance on it): looked up on use, so a reset of either backend is seen.
+        self.behaviour = Behaviour(self._control_plane_clock)
         # A server's --config files hold for every new backend, so again after moto's reset.
         apply_startup_config(self)
+
+    @property
+    def control_plane(self) -> BedrockBackend:
+        """The ``bedrock`` backend of the same account and region."""
+        backend: BedrockBackend = bedrock_backends[self.account_id][self.region_name]
+        return backend
+
+    def _control_plane_clock(self) -> Clock:
+        return self.control_plane.clock
 
     @contextmanager
     def _recording(self, operation: str, model_id: str) -> Iterator[CallRecord]:

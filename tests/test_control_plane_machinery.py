@@ -153,7 +153,7 @@ def test_the_runtime_and_the_control_plane_share_one_clock() -> None:
         control = bedrock_backends[DEFAULT_ACCOUNT_ID][REGION]
         assert runtime.behaviour.clock is control.clock
         controls.configure_clock(manual=True, now=100)
-        controls.advance_clock(5)
+        controls.advance_clock(seconds=5)
         assert control.clock.now() == 105
         controls.reset_behaviour()  # behaviour back to new: the shared clock is real again
         assert not control.clock.manual

@@ -32,6 +32,7 @@ from ..wire.streaming import (
     pace,
 )
 from .exceptions import (
+    INVALID_MODEL_IDENTIFIER,
     UNSUPPORTED_ACTION_FOR_MODEL,
     UNSUPPORTED_FOR_STREAMING,
     BedrockError,
@@ -137,20 +138,33 @@ class BedrockRuntimeBackend(BaseBackend):
 
     # -- shared steps -------------------------------------------------------------------
 
-    def resolve(self, model_id: str) -> ResolvedModel:
+    def resolve(self, model_id: str, prompt: str = "") -> ResolvedModel:
+        """The model ``model_id`` names: a control-plane resource's (an application
+        profile, a provisioned throughput, a router choosing by ``prompt``...) or the
+        catalog's."""
+        target = self.control_plane.invocables.resolve(model_id, prompt)
+        if target is not None:
+            model = load_catalog().get(target.model_id)
+            if model is None:
+                raise ValidationException(INVALID_MODEL_IDENTIFIER)
+            return ResolvedModel(model, routed_model_arn=target.invoked_model_arn)
         return resolve_model(
             load_catalog(), model_id, self.region_name, self.account_id, self.partition
         )
 
-    def _admitted(self, record: CallRecord, model_id: str) -> FoundationModel:
+    def _admitted(self, record: CallRecord, model_id: str, prompt: str = "") -> FoundationModel:
         """Resolve the model, then let injected faults and quotas refuse the call."""
-        model = self.resolve(model_id).model
+        resolved = self.resolve(model_id, prompt)
+        model = resolved.model
         record.resolved_model_id = model.model_id
+        record.routed_model_arn = resolved.routed_model_arn
         self.behaviour.admit(record.operation, model.model_id, model_id)
         return model
 
-    def _resolve_streaming(self, record: CallRecord, model_id: str) -> FoundationModel:
-        model = self._admitted(record, model_id)
+    def _resolve_streaming(
+        self, record: CallRecord, model_id: str, prompt: str = ""
+    ) -> FoundationModel:
+        model = self._admitted(record, model_id, prompt)
         if not model.response_streaming_supported:
             raise ValidationException(UNSUPPORTED_FOR_STREAMING)
         return model
@@ -240,7 +254,7 @@ class BedrockRuntimeBackend(BaseBackend):
         """Answer a Converse request; returns the operation's output structure."""
         with self._recording("Converse", request["model_id"]) as record:
             self._note_request(record, request)
-            model = self._admitted(record, request["model_id"])
+            model = self._admitted(record, request["model_id"], routing_text(request))
             invocation, result, extra = self._converse(record, model, **request)
         output: dict[str, Any] = {
             "output": {"message": {"role": "assistant", "content": result.content}},
@@ -248,6 +262,8 @@ class BedrockRuntimeBackend(BaseBackend):
             "usage": result.usage,
             "metrics": {"latencyMs": result.latency_ms},
         }
+        if record.routed_model_arn is not None:
+            output["trace"] = {"promptRouter": {"invokedModelId": record.routed_model_arn}}
         if extra is not None:
             output["additionalModelResponseFields"] = extra
         self._sleep_like_a_model(invocation, result)
@@ -260,10 +276,13 @@ class BedrockRuntimeBackend(BaseBackend):
         """
         with self._recording("ConverseStream", request["model_id"]) as record:
             self._note_request(record, request)
-            model = self._resolve_streaming(record, request["model_id"])
+            model = self._resolve_streaming(record, request["model_id"], routing_text(request))
             invocation, result, extra = self._converse(record, model, **request)
             settings = self._settings(invocation)
             events = converse_stream_events(result, extra, settings)
+            if record.routed_model_arn is not None:
+                trace = {"promptRouter": {"invokedModelId": record.routed_model_arn}}
+                events[-1]["metadata"]["trace"] = trace
             fault = self.take_stream_fault("ConverseStream")
             record.stream_fault = fault.error if fault else None
         return StreamPlan(
@@ -416,3 +435,13 @@ class BedrockRuntimeBackend(BaseBackend):
 # bedrock-runtime has no region list in botocore's endpoint data; it runs wherever the
 # control plane does, so its regions come from "bedrock".
 bedrockruntime_backends = BackendDict(BedrockRuntimeBackend, "bedrock")
+
+
+def routing_text(request: dict[str, Any]) -> str:
+    """The text a prompt router routes on: that of the last user message."""
+    for message in reversed(request.get("messages") or []):
+        if message.get("role") == "user":
+            return " ".join(
+                str(block["text"]) for block in message.get("content", []) if "text" in block
+            )
+    return ""

@@ -9,51 +9,122 @@ from __future__ import annotations
 from typing import Any
 
 from moto.core.base_backend import BackendDict
-from moto.utilities.paginator import paginate
 
 from .. import _moto
 from .._moto import MotoBedrockBackend
 from ..bedrockruntime.exceptions import (
     INVALID_MODEL_IDENTIFIER,
+    ModelNotReadyException,
     ResourceNotFoundException,
     ValidationException,
 )
+from ..behaviour.clock import Clock
 from ..catalog import FoundationModel, load_catalog
-from ..catalog.resolution import (
-    PROFILES_CREATED,
-    SystemProfile,
-    find_foundation_model,
-    find_system_profile,
-    system_profiles,
-)
+from ..catalog.resolution import find_foundation_model
 from .batch import BatchJob, BatchJobs, RecordRunner
+from .common import Scope
+from .custom_models import ARCHITECTURES, CustomModels
+from .engine import Engine
+from .invocable import Invocables, Target
 from .invocation_logging import InvocationLogging
+from .operations import HANDLERS
+from .profiles import InferenceProfiles
+from .provisioned import ProvisionedThroughput
+from .routers import PromptRouters
 
 __all__ = ["BedrockBackend", "bedrock_backends"]
 
-
-class InvalidNextToken(ValidationException):
-    message = "The provided nextToken is not valid."
+# Unverified texts.
+MODEL_GONE = "The custom model of this deployment no longer exists."
+NOT_READY = "The custom model deployment {arn} is not active yet."
 
 
 class BedrockBackend(MotoBedrockBackend):
-    """moto's bedrock backend plus the catalog-driven read operations."""
+    """The control plane of one account and region.
 
-    PAGINATION_MODEL = {
-        **MotoBedrockBackend.PAGINATION_MODEL,
-        "list_inference_profiles": {
-            "input_token": "next_token",
-            "limit_key": "max_results",
-            "limit_default": 1000,
-            "unique_attribute": "inferenceProfileId",
-            "fail_on_invalid_token": InvalidNextToken,
-        },
-    }
+    moto's class is kept as the base only for its model invocation logging configuration;
+    every other operation is ours: the catalog reads here, resource families in their own
+    modules (``profiles``, ``provisioned``, ``custom_models``, ``routers``), and the plain
+    CRUD-shaped families in the data-driven ``engine``. :mod:`.operations` maps each
+    operation to the code that answers it.
+    """
+
+    clock: Clock
+    scope: Scope
+    engine: Engine
+    profiles: InferenceProfiles
+    custom: CustomModels
+    provisioned: ProvisionedThroughput
+    routers: PromptRouters
+    invocables: Invocables
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
+        #: The behaviour clock of this account and region; the runtime backend reads it too.
+        self.clock = Clock()
+        #: What every resource family shares: ARNs, tags, the clock (see ``common``).
+        self.scope = Scope(account_id, region_name, self.partition, self.clock)
+        self.engine = Engine(self.scope)
+        self.profiles = InferenceProfiles(self.scope)
+        self.custom = CustomModels(self.scope, self._custom_models_in)
+        self.provisioned = ProvisionedThroughput(self.scope, self.custom.model_ref)
+        self.routers = PromptRouters(self.scope)
         self.invocation_logging = InvocationLogging(account_id, region_name, self.partition)
         self.batch_jobs = BatchJobs(account_id, region_name, self.partition)
+        #: What a runtime ``modelId`` naming one of this backend's resources invokes.
+        self.invocables = Invocables()
+        for resolver in (
+            self.profiles.resolve,
+            self.provisioned.resolve,
+            self.custom.resolve,
+            self.routers.resolve,
+            self._deployment,
+            self._marketplace_endpoint,
+        ):
+            self.invocables.add(resolver)
+
+    def _custom_models_in(self, region: str) -> CustomModels | None:
+        account = bedrock_backends[self.account_id]
+        if region not in account:
+            return None
+        backend: BedrockBackend = account[region]
+        return backend.custom
+
+    def answer(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The output of ``operation`` for parsed ``params`` (member names to values)."""
+        handler = HANDLERS.get(operation)
+        if handler is not None:
+            return handler(self, params)
+        return self.engine.call(operation, params)
+
+    # -- invocable resources kept by the engine -------------------------------------------
+
+    def _deployment(self, identifier: str, prompt: str) -> Target | None:
+        """A custom model deployment answers like its custom model, once Active."""
+        if ":custom-model-deployment/" not in identifier:
+            return None
+        found = self.engine.store("CustomModelDeployment").find(identifier)
+        if found is None:
+            raise ResourceNotFoundException(f"Custom model deployment {identifier} not found.")
+        deployment = found[1]
+        ref = self.custom.model_ref(str(deployment.fields.get("modelArn", "")))
+        if ref is None:
+            raise ResourceNotFoundException(MODEL_GONE)
+        if deployment.progress.status != "Active":
+            raise ModelNotReadyException(NOT_READY.format(arn=identifier))
+        return Target(ref.catalog_id, "custom-model-deployment")
+
+    def _marketplace_endpoint(self, identifier: str, prompt: str) -> Target | None:
+        """A marketplace endpoint answers in the body format its model source names."""
+        if ":sagemaker:" not in identifier or ":endpoint/" not in identifier:
+            return None
+        store = self.engine.store("MarketplaceModelEndpoint")
+        found = store.find(identifier)
+        if found is None:
+            raise ValidationException(INVALID_MODEL_IDENTIFIER)
+        source = str(found[1].fields.get("modelSourceIdentifier", "")).lower()
+        architecture = next((a for a in ARCHITECTURES if a in source), "llama")
+        return Target(ARCHITECTURES[architecture], "marketplace-model-endpoint")
 
     # -- model invocation logging (invocation_logging.py) ---------------------------------
 
@@ -147,38 +218,6 @@ class BedrockBackend(MotoBedrockBackend):
             "entitlementAvailability": "AVAILABLE",
             "regionAvailability": "AVAILABLE",
         }
-
-    # -- inference profiles -------------------------------------------------------------
-
-    def _profile(self, profile: SystemProfile) -> dict[str, Any]:
-        return {
-            "inferenceProfileName": profile.name,
-            "description": profile.description,
-            "createdAt": PROFILES_CREATED,
-            "updatedAt": PROFILES_CREATED,
-            "inferenceProfileArn": profile.arn,
-            "models": [{"modelArn": arn} for arn in profile.model_arns()],
-            "inferenceProfileId": profile.profile_id,
-            "status": "ACTIVE",
-            "type": "SYSTEM_DEFINED",
-        }
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def list_inference_profiles(self, type_equals: str | None = None) -> list[dict[str, Any]]:
-        if type_equals not in (None, "SYSTEM_DEFINED"):
-            return []  # application profiles are not modeled yet
-        profiles = system_profiles(
-            load_catalog(), self.region_name, self.account_id, self.partition
-        )
-        return [self._profile(p) for p in profiles]
-
-    def get_inference_profile(self, identifier: str) -> dict[str, Any]:
-        profile = find_system_profile(
-            load_catalog(), identifier, self.region_name, self.account_id, self.partition
-        )
-        if profile is None:
-            raise ResourceNotFoundException("Inference profile not found.")
-        return self._profile(profile)
 
 
 bedrock_backends = BackendDict(BedrockBackend, "bedrock")

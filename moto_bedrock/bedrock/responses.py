@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+from typing import Any
+
 from moto.core.responses import ActionResult
 
 from .._moto import MotoBedrockResponse
 from ..wire.protocol import BedrockProtocol
+from ..wire.validation import operation_model
 from .models import BedrockBackend, bedrock_backends
+
+#: Answered by moto's inherited handlers: none (the logging configuration is ours since
+#: issue 15, in ``invocation_logging.py``).
+MOTO_KEEPS: frozenset[str] = frozenset()
+_PATTERN_TOO_NARROW = frozenset({"get_prompt_router", "delete_prompt_router"})
+OPERATIONS = tuple(operation_model("bedrock", "ListFoundationModels").service_model.operation_names)
+
+
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
     """Adds the catalog operations; everything else is moto's ``BedrockResponse``."""
 
-    model_driven_actions = frozenset(
-        {
-            "list_foundation_models",
-            "get_foundation_model",
-            "get_foundation_model_availability",
-            "list_inference_profiles",
-            "get_inference_profile",
-            "put_model_invocation_logging_configuration",
-            "get_model_invocation_logging_configuration",
-            "delete_model_invocation_logging_configuration",
-            "create_model_invocation_job",
-            "get_model_invocation_job",
-            "list_model_invocation_jobs",
-            "stop_model_invocation_job",
-        }
-    )
+    #: Every operation but those still answered by moto's hand-written handlers.
+    model_driven_actions = frozenset(_snake_case(name) for name in OPERATIONS) - MOTO_KEEPS
+
+    def _validate_raw(self, request: Any, constraints: bool = True) -> dict[str, Any] | None:
+        # botocore's pattern for these admits default routers' ARNs only, not those of the
+        # routers CreatePromptRouter makes: their types are checked, not their patterns.
+        if _snake_case(self._get_action()) in _PATTERN_TOO_NARROW:
+            constraints = False
+        return super()._validate_raw(request, constraints)
 
     @property
     def bedrock_backend(self) -> BedrockBackend:
@@ -49,21 +57,6 @@ class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
     def get_foundation_model_availability(self) -> ActionResult:
         return ActionResult(
             self.bedrock_backend.get_foundation_model_availability(self._get_param("modelId"))
-        )
-
-    def list_inference_profiles(self) -> ActionResult:
-        profiles, next_token = self.bedrock_backend.list_inference_profiles(
-            type_equals=self._get_param("typeEquals"),
-            max_results=self._get_param("maxResults"),
-            next_token=self._get_param("nextToken"),
-        )
-        return ActionResult({"inferenceProfileSummaries": profiles, "nextToken": next_token})
-
-    def get_inference_profile(self) -> ActionResult:
-        return ActionResult(
-            self.bedrock_backend.get_inference_profile(
-                self._get_param("inferenceProfileIdentifier")
-            )
         )
 
     # -- model invocation logging ------------------------------------------------------------
@@ -118,3 +111,20 @@ class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
     def stop_model_invocation_job(self) -> ActionResult:
         self.bedrock_backend.stop_model_invocation_job(self._get_param("jobIdentifier"))
         return ActionResult({})
+
+
+def _answering(operation: str) -> Callable[[BedrockResponse], ActionResult]:
+    def handler(self: BedrockResponse) -> ActionResult:
+        return ActionResult(self.bedrock_backend.answer(operation, dict(self.params)))
+
+    handler.__name__ = _snake_case(operation)
+    handler.__doc__ = f"Answer {operation} (see ``bedrock/operations.py`` and ``engine.py``)."
+    return handler
+
+
+# Every operation without a handler of our own gets one; moto's are replaced (but for
+# MOTO_KEEPS), so no operation answers NotImplementedError.
+for _operation in OPERATIONS:
+    _name = _snake_case(_operation)
+    if _name not in vars(BedrockResponse) and _name not in MOTO_KEEPS:
+        setattr(BedrockResponse, _name, _answering(_operation))

@@ -58,6 +58,8 @@ class CallRecord:
     """When the call arrived, on the behaviour clock (seconds)."""
     duration_ms: float = 0.0
     """How long the backend took to answer (real wall time)."""
+    routed_model_arn: str | None = None
+    """For a prompt router ``modelId``: the model it chose (``trace.promptRouter``)."""
     job: str | None = None
     """The ARN of the batch job or async invocation this call belongs to, if any."""
     bodies: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)

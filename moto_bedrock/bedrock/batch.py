@@ -18,7 +18,6 @@ be used at all. The job state is worked out whenever the job is read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from dataclasses import dataclass, field
@@ -26,18 +25,13 @@ from datetime import datetime
 from fnmatch import fnmatchcase
 from typing import Any, Protocol
 
-from moto.utilities.paginator import paginate
-
 from .. import _moto
-from ..bedrockruntime.exceptions import (
-    BedrockError,
-    ResourceNotFoundException,
-    ValidationException,
-)
+from ..bedrockruntime.exceptions import BedrockError
 from ..behaviour import Behaviour
 from ..behaviour.jobs import JobPlan, clock_time, in_window
 from ..rules import ValidationPolicy
 from ..wire.s3 import S3Location
+from .common import Scope, Store, ValidationException, page
 
 __all__ = ["BatchJob", "BatchJobs", "RecordRunner"]
 
@@ -99,14 +93,6 @@ class RecordRunner(Protocol):
     def run_record(
         self, invocation_type: str, model_id: str, model_input: Any, job: str
     ) -> tuple[dict[str, Any], int, int]: ...
-
-
-class ConflictException(BedrockError):
-    code = "ConflictException"
-
-
-class InvalidNextToken(ValidationException):
-    message = "The provided nextToken is not valid."
 
 
 def supports_batch(model_id: str) -> bool:
@@ -189,37 +175,18 @@ class BatchJob:
 
 
 class BatchJobs:
-    """The batch inference jobs of one control-plane backend."""
+    """The batch inference jobs of one control-plane backend (ARNs, ids, tags and paging
+    from the shared machinery in ``common``)."""
 
-    PAGINATION_MODEL = {
-        "list_jobs": {
-            "input_token": "next_token",
-            "limit_key": "max_results",
-            "limit_default": 1000,
-            "unique_attribute": "jobArn",
-            "fail_on_invalid_token": InvalidNextToken,
-        },
-    }
-
-    def __init__(self, account_id: str, region: str, partition: str) -> None:
+    def __init__(self, scope: Scope) -> None:
         self._lock = threading.RLock()
-        self.account_id = account_id
-        self.region = region
-        self.partition = partition
-        self._jobs: dict[str, BatchJob] = {}
-        self._count = 0
-
-    def _new_id(self, seed: str) -> str:
-        """12 lowercase letters and digits, unique here and the same in every run."""
-        self._count += 1
-        digest = hashlib.sha256(f"{self._count}:{seed}".encode()).digest()
-        number = int.from_bytes(digest, "big")
-        alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
-        chars = []
-        for _ in range(12):
-            number, digit = divmod(number, len(alphabet))
-            chars.append(alphabet[digit])
-        return "".join(chars)
+        self.scope = scope
+        self.account_id = scope.account_id
+        self.partition = scope.partition
+        # unverified text
+        self._jobs: Store[BatchJob] = Store(
+            scope, "model-invocation-job", "The model invocation job {id} was not found."
+        )
 
     # -- operations ----------------------------------------------------------------------
 
@@ -258,14 +225,11 @@ class BatchJobs:
             if S3Location.parse(uri) is None:
                 raise ValidationException(f"{name}.s3Uri must be an S3 URI; got {uri!r}")
         with self._lock:
-            for existing in self._jobs.values():
+            for _id, existing in self._jobs.items():
                 if token is not None and existing.token == token:
                     return existing
-            seed = json.dumps([job_name, model_id, input_config, token], sort_keys=True)
-            arn = (
-                f"arn:{self.partition}:bedrock:{self.region}:{self.account_id}:"
-                f"model-invocation-job/{self._new_id(seed)}"
-            )
+            job_id = self._jobs.new_id()
+            arn = self.scope.arn("model-invocation-job", job_id)
             job = BatchJob(
                 arn=arn,
                 name=job_name,
@@ -281,20 +245,13 @@ class BatchJobs:
                 submitted=now,
                 modified=now,
             )
-            self._jobs[arn] = job
+            self._jobs.add(job_id, job, arn)
+            self.scope.tags.tag(arn, tags)
             return job
-
-    def find(self, identifier: str) -> BatchJob:
-        with self._lock:
-            for job in self._jobs.values():
-                if identifier in (job.arn, job.job_id):
-                    return job
-        # unverified text
-        raise ResourceNotFoundException(f"The model invocation job {identifier} was not found.")
 
     def get(self, identifier: str, runner: RecordRunner, plan: JobPlan, now: float) -> BatchJob:
         with self._lock:
-            job = self.find(identifier)
+            job = self._jobs.get(identifier)[1]
             self._refresh(job, runner, plan, now)
             return job
 
@@ -305,7 +262,6 @@ class BatchJobs:
                 raise ValidationException(NOT_STOPPABLE.format(status=job.status))
             job.status, job.stop_at, job.modified = "Stopping", now, now
 
-    @paginate(pagination_model=PAGINATION_MODEL)
     def list_jobs(
         self,
         runner: RecordRunner,
@@ -316,12 +272,16 @@ class BatchJobs:
         status_equals: str | None = None,
         name_contains: str | None = None,
         sort_order: str | None = None,
-    ) -> list[dict[str, Any]]:
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
         with self._lock:
-            jobs = list(self._jobs.values())
+            jobs = [job for _id, job in self._jobs.items()]
             for job in jobs:
                 self._refresh(job, runner, plan, now)
-        jobs.sort(key=lambda j: j.submitted, reverse=sort_order != "Ascending")
+        jobs.sort(key=lambda j: j.submitted)  # stable: jobs submitted together keep their order
+        if sort_order != "Ascending":
+            jobs.reverse()
         out = []
         for job in jobs:
             submitted = clock_time(job.submitted)
@@ -332,7 +292,7 @@ class BatchJobs:
             if not in_window(submitted, submit_time_after, submit_time_before):
                 continue
             out.append(job.details())
-        return out
+        return page(out, max_results, next_token, "jobArn")
 
     # -- moving on the clock ------------------------------------------------------------
 
@@ -359,8 +319,8 @@ class BatchJobs:
                 job.status, job.modified = phase, job.submitted + start * span
         if job.status == "InProgress":
             total = job.counts["total"]
-            done = 1.0 if span <= 0 else (elapsed - 0.3 * span) / (0.7 * span)
-            job.processed = min(total, int(total * max(0.0, done)))
+            done = 1.0 if span <= 0 else min(1.0, (elapsed - 0.3 * span) / (0.7 * span))
+            job.processed = int(total * max(0.0, done))
             job.modified = max(job.modified, min(now, job.submitted + span))
             if elapsed >= span:
                 finished = now if forced is not None else job.submitted + span

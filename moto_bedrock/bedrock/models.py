@@ -70,7 +70,7 @@ class BedrockBackend(MotoBedrockBackend):
         self.provisioned = ProvisionedThroughput(self.scope, self.custom.model_ref)
         self.routers = PromptRouters(self.scope)
         self.invocation_logging = InvocationLogging(account_id, region_name, self.partition)
-        self.batch_jobs = BatchJobs(account_id, region_name, self.partition)
+        self.batch_jobs = BatchJobs(self.scope)
         #: What a runtime ``modelId`` naming one of this backend's resources invokes.
         self.invocables = Invocables()
         for resolver in (

@@ -182,11 +182,9 @@ class AsyncInvokes:
         with self._lock:
             for invocation in self._invocations.values():
                 self._refresh(invocation, plan, now)
-            chosen = sorted(
-                self._invocations.values(),
-                key=lambda i: i.submitted,
-                reverse=sort_order != "Ascending",
-            )
+            chosen = sorted(self._invocations.values(), key=lambda i: i.submitted)
+        if sort_order != "Ascending":
+            chosen.reverse()
         summaries = []
         for invocation in chosen:
             submitted = clock_time(invocation.submitted)

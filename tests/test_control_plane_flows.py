@@ -257,3 +257,105 @@ def test_an_imported_model_answers_in_its_architectures_body_format(clients: Any
         error_of(lambda: runtime.invoke_model(modelId=imported, body=json.dumps(body)))[0]
         == "ResourceNotFoundException"
     )
+
+
+def test_a_marketplace_endpoint_is_invocable_by_its_sagemaker_arn(clients: Any) -> None:
+    control, runtime, _ = clients
+    endpoint = control.create_marketplace_model_endpoint(
+        modelSourceIdentifier=(
+            "arn:aws:sagemaker:us-east-1:aws:hub-content/SageMakerPublicHub/Model/"
+            "huggingface-llm-mistral-7b-instruct/1.0.0"
+        ),
+        endpointConfig={
+            "sageMaker": {
+                "initialInstanceCount": 1,
+                "instanceType": "ml.g5.2xlarge",
+                "executionRole": ROLE,
+            }
+        },
+        endpointName="mistral-endpoint",
+    )["marketplaceModelEndpoint"]
+    arn = endpoint["endpointArn"]
+    assert arn == "arn:aws:sagemaker:us-east-1:123456789012:endpoint/mistral-endpoint"
+    got = control.get_marketplace_model_endpoint(endpointArn=arn)["marketplaceModelEndpoint"]
+    assert got["endpointArn"] == arn
+    body = {"prompt": "<s>[INST] hi [/INST]", "max_tokens": 20}
+    native = json.loads(runtime.invoke_model(modelId=arn, body=json.dumps(body))["body"].read())
+    assert "outputs" in native  # the Mistral body format
+    control.delete_marketplace_model_endpoint(endpointArn=arn)
+    assert error_of(lambda: runtime.invoke_model(modelId=arn, body=json.dumps(body)))[0] == (
+        "ValidationException"
+    )
+
+
+def test_automated_reasoning_policy_versions_count_up(clients: Any) -> None:
+    control, _, _ = clients
+    definition = {"version": "1.0", "types": [], "rules": [], "variables": []}
+    policy = control.create_automated_reasoning_policy(name="refunds", policyDefinition=definition)
+    assert policy["version"] == "DRAFT"
+    first = control.create_automated_reasoning_policy_version(
+        policyArn=policy["policyArn"], lastUpdatedDefinitionHash=policy["definitionHash"]
+    )
+    second = control.create_automated_reasoning_policy_version(
+        policyArn=policy["policyArn"], lastUpdatedDefinitionHash=policy["definitionHash"]
+    )
+    assert (first["version"], second["version"]) == ("1", "2")
+    assert second["policyArn"] == f"{policy['policyArn']}:2"
+    assert control.get_automated_reasoning_policy(policyArn=second["policyArn"])["version"] == "2"
+    assert control.get_automated_reasoning_policy(policyArn=policy["policyArn"])["version"] == (
+        "DRAFT"
+    )
+    control.tag_resource(resourceARN=first["policyArn"], tags=[{"key": "v", "value": "1"}])
+    assert control.list_tags_for_resource(resourceARN=first["policyArn"])["tags"] == [
+        {"key": "v", "value": "1"}
+    ]
+
+
+def test_an_engine_family_keeps_state_statuses_pages_and_tags(clients: Any) -> None:
+    control, _, controls = clients
+    arns = []
+    for name in ("eval-a", "eval-b", "eval-c"):
+        arns.append(
+            control.create_evaluation_job(
+                jobName=name,
+                roleArn=ROLE,
+                evaluationConfig={
+                    "automated": {
+                        "datasetMetricConfigs": [
+                            {
+                                "taskType": "Summarization",
+                                "dataset": {"name": "Builtin.Gigaword"},
+                                "metricNames": ["Builtin.Accuracy"],
+                            }
+                        ]
+                    }
+                },
+                inferenceConfig={"models": [{"bedrockModel": {"modelIdentifier": HAIKU}}]},
+                outputDataConfig={"s3Uri": "s3://eval-bucket/out/"},
+                jobTags=[{"key": "suite", "value": name}],
+            )["jobArn"]
+        )
+    assert all(":evaluation-job/" in arn for arn in arns)
+    job = control.get_evaluation_job(jobIdentifier=arns[0])
+    assert (job["jobName"], job["status"], job["roleArn"]) == ("eval-a", "InProgress", ROLE)
+    control.stop_evaluation_job(jobIdentifier=arns[1])
+    controls.advance_clock(seconds=60)
+    statuses = [control.get_evaluation_job(jobIdentifier=a)["status"] for a in arns]
+    assert statuses == ["Completed", "Stopped", "Completed"]
+    assert error_of(lambda: control.stop_evaluation_job(jobIdentifier=arns[0]))[0] == (
+        "ConflictException"
+    )
+    first = control.list_evaluation_jobs(maxResults=2)
+    rest = control.list_evaluation_jobs(maxResults=2, nextToken=first["nextToken"])
+    listed = [j["jobArn"] for j in first["jobSummaries"] + rest["jobSummaries"]]
+    assert listed == arns and "nextToken" not in rest
+    assert control.list_tags_for_resource(resourceARN=arns[2])["tags"] == [
+        {"key": "suite", "value": "eval-c"}
+    ]
+    missing = arns[0][:-12] + "missing00000"
+    deleted = control.batch_delete_evaluation_job(jobIdentifiers=[arns[0], missing])
+    assert [j["jobIdentifier"] for j in deleted["evaluationJobs"]] == [arns[0]]
+    assert [e["jobIdentifier"] for e in deleted["errors"]] == [missing]
+    assert error_of(lambda: control.get_evaluation_job(jobIdentifier=arns[0]))[0] == (
+        "ResourceNotFoundException"
+    )

@@ -29,6 +29,7 @@ the input shape by the protocol layer.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cache, lru_cache
@@ -202,6 +203,9 @@ def lifecycle_for(status: Shape | None) -> Lifecycle:
     return Lifecycle.of((working, GENERIC_SECONDS), then=done)
 
 
+ArnForm = Callable[[Scope, str, dict[str, Any]], str]
+
+
 @dataclass
 class Resource:
     """One generic resource: what its requests sent, and what the engine added."""
@@ -229,6 +233,9 @@ class Engine:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
         self.stores: dict[str, Store[Resource]] = {}
+        #: A family's own ARN form, where it is not ``bedrock:...:<resource-type>/<id>``
+        #: (added by the family's module: ``arn_forms[noun] = form(scope, id, request)``).
+        self.arn_forms: dict[str, ArnForm] = {}
         self.singletons: dict[tuple[str, str], dict[str, Any]] = {}
 
     def _new_id(self, noun: str, store: Store[Resource]) -> str:
@@ -325,7 +332,12 @@ class Engine:
         facts = families()[plan.noun]
         store = self.store(plan.noun)
         resource_id = self._new_id(plan.noun, store)
-        arn = store.scope.arn(facts.resource_type, resource_id)
+        form = self.arn_forms.get(plan.noun)
+        arn = (
+            form(self.scope, resource_id, params)
+            if form is not None
+            else self.scope.arn(facts.resource_type, resource_id)
+        )
         now = timestamp(self.scope.clock)
         resource = Resource(
             plan.noun,

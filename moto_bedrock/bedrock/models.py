@@ -14,29 +14,26 @@ from .. import _moto
 from .._moto import MotoBedrockBackend
 from ..bedrockruntime.exceptions import (
     INVALID_MODEL_IDENTIFIER,
-    ModelNotReadyException,
-    ResourceNotFoundException,
     ValidationException,
 )
 from ..behaviour.clock import Clock
 from ..catalog import FoundationModel, load_catalog
 from ..catalog.resolution import find_foundation_model
+from .automated_reasoning import AutomatedReasoning
 from .batch import BatchJob, BatchJobs, RecordRunner
 from .common import Scope
-from .custom_models import ARCHITECTURES, CustomModels
+from .custom_models import CustomModels
+from .deployments import Deployments
 from .engine import Engine
-from .invocable import Invocables, Target
+from .invocable import Invocables
 from .invocation_logging import InvocationLogging
+from .marketplace import MarketplaceEndpoints
 from .operations import HANDLERS
 from .profiles import InferenceProfiles
 from .provisioned import ProvisionedThroughput
 from .routers import PromptRouters
 
 __all__ = ["BedrockBackend", "bedrock_backends"]
-
-# Unverified texts.
-MODEL_GONE = "The custom model of this deployment no longer exists."
-NOT_READY = "The custom model deployment {arn} is not active yet."
 
 
 class BedrockBackend(MotoBedrockBackend):
@@ -56,6 +53,7 @@ class BedrockBackend(MotoBedrockBackend):
     custom: CustomModels
     provisioned: ProvisionedThroughput
     routers: PromptRouters
+    reasoning: AutomatedReasoning
     invocables: Invocables
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -69,6 +67,7 @@ class BedrockBackend(MotoBedrockBackend):
         self.custom = CustomModels(self.scope, self._custom_models_in)
         self.provisioned = ProvisionedThroughput(self.scope, self.custom.model_ref)
         self.routers = PromptRouters(self.scope)
+        self.reasoning = AutomatedReasoning(self.engine)
         self.invocation_logging = InvocationLogging(account_id, region_name, self.partition)
         self.batch_jobs = BatchJobs(self.scope)
         #: What a runtime ``modelId`` naming one of this backend's resources invokes.
@@ -78,8 +77,8 @@ class BedrockBackend(MotoBedrockBackend):
             self.provisioned.resolve,
             self.custom.resolve,
             self.routers.resolve,
-            self._deployment,
-            self._marketplace_endpoint,
+            Deployments(self.engine, self.custom).resolve,
+            MarketplaceEndpoints(self.engine).resolve,
         ):
             self.invocables.add(resolver)
 
@@ -96,35 +95,6 @@ class BedrockBackend(MotoBedrockBackend):
         if handler is not None:
             return handler(self, params)
         return self.engine.call(operation, params)
-
-    # -- invocable resources kept by the engine -------------------------------------------
-
-    def _deployment(self, identifier: str, prompt: str) -> Target | None:
-        """A custom model deployment answers like its custom model, once Active."""
-        if ":custom-model-deployment/" not in identifier:
-            return None
-        found = self.engine.store("CustomModelDeployment").find(identifier)
-        if found is None:
-            raise ResourceNotFoundException(f"Custom model deployment {identifier} not found.")
-        deployment = found[1]
-        ref = self.custom.model_ref(str(deployment.fields.get("modelArn", "")))
-        if ref is None:
-            raise ResourceNotFoundException(MODEL_GONE)
-        if deployment.progress.status != "Active":
-            raise ModelNotReadyException(NOT_READY.format(arn=identifier))
-        return Target(ref.catalog_id, "custom-model-deployment")
-
-    def _marketplace_endpoint(self, identifier: str, prompt: str) -> Target | None:
-        """A marketplace endpoint answers in the body format its model source names."""
-        if ":sagemaker:" not in identifier or ":endpoint/" not in identifier:
-            return None
-        store = self.engine.store("MarketplaceModelEndpoint")
-        found = store.find(identifier)
-        if found is None:
-            raise ValidationException(INVALID_MODEL_IDENTIFIER)
-        source = str(found[1].fields.get("modelSourceIdentifier", "")).lower()
-        architecture = next((a for a in ARCHITECTURES if a in source), "llama")
-        return Target(ARCHITECTURES[architecture], "marketplace-model-endpoint")
 
     # -- model invocation logging (invocation_logging.py) ---------------------------------
 

@@ -107,6 +107,10 @@ HANDLERS: dict[str, Handler] = {
         b.routers.list(p.get("type"), p.get("maxResults"), p.get("nextToken")),
     ),
     "DeletePromptRouter": lambda b, p: _empty(lambda: b.routers.delete(p["promptRouterArn"])),
+    # -- automated reasoning policy versions ------------------------------------------------------
+    "CreateAutomatedReasoningPolicy": lambda b, p: b.reasoning.create(p),
+    "CreateAutomatedReasoningPolicyVersion": lambda b, p: b.reasoning.create_version(p),
+    "GetAutomatedReasoningPolicy": lambda b, p: b.reasoning.get(p),
     # -- custom models and their jobs -----------------------------------------------------------
     "CreateModelCustomizationJob": lambda b, p: b.custom.create_customization_job(p),
     "GetModelCustomizationJob": lambda b, p: b.custom.get_customization_job(p["jobIdentifier"]),

@@ -289,3 +289,39 @@ def test_marengo_embedding_invocation_writes_json_output(aws: Aws) -> None:
     assert [d["embeddingOption"] for d in data] == ["visual-text", "visual-image", "audio"]
     assert all(len(d["embedding"]) == 1024 for d in data)
     assert data[0]["startSec"] == 0.0 and data[0]["endSec"] == 6.0
+
+
+def test_nova_multimodal_embeddings_invocation_writes_json_output(aws: Aws) -> None:
+    s3, runtime = aws.client("s3"), aws.client("bedrock-runtime")
+    s3.create_bucket(Bucket="embeddings-bucket")
+    aws.controls().complete_job()
+    body = {
+        "taskType": "SEGMENTED_EMBEDDING",
+        "segmentedEmbeddingParams": {
+            "embeddingPurpose": "GENERIC_INDEX",
+            "embeddingDimension": 384,
+            "video": {"format": "mp4", "source": {"s3Location": {"uri": "s3://media/a.mp4"}}},
+        },
+    }
+    arn = runtime.start_async_invoke(
+        modelId="amazon.nova-2-multimodal-embeddings-v1:0",
+        modelInput=body,
+        outputDataConfig=output("s3://embeddings-bucket/nova"),
+    )["invocationArn"]
+    assert runtime.get_async_invoke(invocationArn=arn)["status"] == "Completed"
+    key = f"nova/{arn.rsplit('/', 1)[1]}/output.json"
+    (embedding,) = json.loads(s3.get_object(Bucket="embeddings-bucket", Key=key)["Body"].read())[
+        "embeddings"
+    ]
+    assert embedding["embeddingType"] == "VIDEO" and len(embedding["embedding"]) == 384
+    bad = {
+        **body,
+        "segmentedEmbeddingParams": {**body["segmentedEmbeddingParams"], "embeddingDimension": 5},
+    }
+    with pytest.raises(ClientError) as excinfo:
+        runtime.start_async_invoke(
+            modelId="amazon.nova-2-multimodal-embeddings-v1:0",
+            modelInput=bad,
+            outputDataConfig=output(),
+        )
+    assert excinfo.value.response["Error"]["Code"] == "ValidationException"

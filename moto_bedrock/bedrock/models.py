@@ -39,9 +39,10 @@ __all__ = ["BedrockBackend", "bedrock_backends"]
 class BedrockBackend(MotoBedrockBackend):
     """The control plane of one account and region.
 
-    moto's class is kept as the base only for its model invocation logging configuration;
-    every other operation is ours: the catalog reads here, resource families in their own
-    modules (``profiles``, ``provisioned``, ``custom_models``, ``routers``), and the plain
+    moto's class is kept as the base only so that moto's handlers find a backend; every
+    operation is ours: the catalog reads here, resource families in their own modules
+    (``profiles``, ``provisioned``, ``custom_models``, ``routers``, ``batch``,
+    ``invocation_logging``), and the plain
     CRUD-shaped families in the data-driven ``engine``. :mod:`.operations` maps each
     operation to the code that answers it.
     """

@@ -17,34 +17,20 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from moto.utilities.paginator import paginate
-
 from .. import _moto
+from ..bedrock.common import ConflictException, page
 from ..behaviour.jobs import JobPlan, clock_time, in_window
 from ..generation.async_outputs import AsyncModel, async_model, check_async_input, render_outputs
 from ..wire.s3 import S3Location
-from .exceptions import (
-    INVALID_MODEL_IDENTIFIER,
-    BedrockError,
-    ResourceNotFoundException,
-    ValidationException,
-)
+from .exceptions import INVALID_MODEL_IDENTIFIER, ResourceNotFoundException, ValidationException
 
-__all__ = ["AsyncInvocation", "AsyncInvokes", "ConflictException"]
+__all__ = ["AsyncInvocation", "AsyncInvokes"]
 
 # Texts below are ours where marked "unverified": no recorded Bedrock response gives them.
 NOT_ASYNC = "The provided model doesn't support async inference."  # unverified
 TOKEN_REUSED = (  # unverified
     "The client request token was already used for a request with different parameters."
 )
-
-
-class ConflictException(BedrockError):
-    code = "ConflictException"
-
-
-class InvalidNextToken(ValidationException):
-    message = "The provided nextToken is not valid."
 
 
 @dataclass
@@ -91,16 +77,6 @@ class AsyncInvocation:
 
 class AsyncInvokes:
     """The async invocations of one runtime backend."""
-
-    PAGINATION_MODEL = {
-        "list_invocations": {
-            "input_token": "next_token",
-            "limit_key": "max_results",
-            "limit_default": 1000,
-            "unique_attribute": "invocationArn",
-            "fail_on_invalid_token": InvalidNextToken,
-        },
-    }
 
     def __init__(self, account_id: str, region: str, partition: str) -> None:
         self._lock = threading.RLock()
@@ -169,7 +145,6 @@ class AsyncInvokes:
             self._refresh(invocation, plan, now)
             return invocation
 
-    @paginate(pagination_model=PAGINATION_MODEL)
     def list_invocations(
         self,
         plan: JobPlan,
@@ -178,7 +153,9 @@ class AsyncInvokes:
         submit_time_before: datetime | None = None,
         status_equals: str | None = None,
         sort_order: str | None = None,
-    ) -> list[dict[str, Any]]:
+        max_results: int | None = None,
+        next_token: str | None = None,
+    ) -> tuple[list[dict[str, Any]], str | None]:
         with self._lock:
             for invocation in self._invocations.values():
                 self._refresh(invocation, plan, now)
@@ -193,7 +170,7 @@ class AsyncInvokes:
             if not in_window(submitted, submit_time_after, submit_time_before):
                 continue
             summaries.append(invocation.summary())
-        return summaries
+        return page(summaries, max_results, next_token, "invocationArn")
 
     # -- moving on the clock ------------------------------------------------------------
 

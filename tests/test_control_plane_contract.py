@@ -43,14 +43,6 @@ OWNED_BY_ANOTHER_BRANCH = frozenset(
         "PutEnforcedGuardrailConfiguration",
         "ListEnforcedGuardrailsConfiguration",
         "DeleteEnforcedGuardrailConfiguration",
-        # issue 15: batch inference jobs and the invocation logging configuration
-        "CreateModelInvocationJob",
-        "GetModelInvocationJob",
-        "ListModelInvocationJobs",
-        "StopModelInvocationJob",
-        "GetModelInvocationLoggingConfiguration",
-        "PutModelInvocationLoggingConfiguration",
-        "DeleteModelInvocationLoggingConfiguration",
     }
 )
 
@@ -69,6 +61,9 @@ NAMED: dict[str, Any] = {
     "instanceType": "ml.g5.2xlarge",
     "offerToken": "offer-token",
     "modelId": HAIKU,
+    # Batch jobs and invocation logging check their destinations exist (created below).
+    "logGroupName": "contract-log-group",
+    "bucketName": "amzn-bucket",
 }
 
 #: Whole requests where the values must fit together (real models, real resources).
@@ -337,6 +332,9 @@ def test_every_operation_answers_valid_and_invalid_requests(aws: Aws) -> None:
     loose = aws.client("bedrock", parameter_validation=False)
     controls = aws.controls()
     controls.configure_clock(manual=True, now=1_700_000_000)
+    aws.client("iam").create_role(RoleName="bedrock-role", AssumeRolePolicyDocument="{}")
+    aws.client("logs").create_log_group(logGroupName=NAMED["logGroupName"])
+    aws.client("s3").create_bucket(Bucket=NAMED["bucketName"])
     outputs: Outputs = {}
     failures: list[str] = []
     advanced = False

@@ -25,6 +25,7 @@ from ..catalog.resolution import (
     find_system_profile,
     system_profiles,
 )
+from .guardrails import GuardrailStore, StoredGuardrail
 
 __all__ = ["BedrockBackend", "bedrock_backends"]
 
@@ -38,6 +39,13 @@ class BedrockBackend(MotoBedrockBackend):
 
     PAGINATION_MODEL = {
         **MotoBedrockBackend.PAGINATION_MODEL,
+        "list_guardrails": {
+            "input_token": "next_token",
+            "limit_key": "max_results",
+            "limit_default": 20,
+            "unique_attribute": ["id", "version"],
+            "fail_on_invalid_token": InvalidNextToken,
+        },
         "list_inference_profiles": {
             "input_token": "next_token",
             "limit_key": "max_results",
@@ -46,6 +54,34 @@ class BedrockBackend(MotoBedrockBackend):
             "fail_on_invalid_token": InvalidNextToken,
         },
     }
+
+    def __init__(self, region_name: str, account_id: str) -> None:
+        super().__init__(region_name, account_id)
+        self.guardrails = GuardrailStore(region_name, account_id, self.partition)
+
+    def _list_arns(self) -> list[str]:
+        # moto's tag operations accept only the ARNs listed here.
+        return [*super()._list_arns(), *self.guardrails.arns()]
+
+    # -- guardrails (the operations are in guardrails.py) --------------------------------
+
+    def create_guardrail(
+        self, settings: dict[str, Any], tags: list[dict[str, str]]
+    ) -> StoredGuardrail:
+        guardrail = self.guardrails.create(settings)
+        if tags:
+            self.tag_resource(guardrail.arn, tags)
+        return guardrail
+
+    def delete_guardrail(self, identifier: str, version: str | None) -> None:
+        arn = self.guardrails.arn_prefix() + identifier.rsplit("/", 1)[-1]
+        self.guardrails.delete(identifier, version)
+        if version is None:
+            self.tagger.delete_all_tags_for_resource(arn)
+
+    @paginate(pagination_model=PAGINATION_MODEL)
+    def list_guardrails(self, guardrail_identifier: str | None = None) -> list[dict[str, Any]]:
+        return self.guardrails.summaries(guardrail_identifier)
 
     # -- foundation models --------------------------------------------------------------
 

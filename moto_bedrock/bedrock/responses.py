@@ -6,13 +6,14 @@ from moto.core.responses import ActionResult
 
 from .._moto import MotoBedrockResponse
 from ..wire.protocol import BedrockProtocol
+from .guardrail_responses import GUARDRAIL_ACTIONS, GuardrailResponses
 from .models import BedrockBackend, bedrock_backends
 
 
-class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
-    """Adds the catalog operations; everything else is moto's ``BedrockResponse``."""
+class BedrockResponse(GuardrailResponses, BedrockProtocol, MotoBedrockResponse):
+    """Adds the catalog and guardrail operations; everything else is moto's."""
 
-    model_driven_actions = frozenset(
+    model_driven_actions = GUARDRAIL_ACTIONS | frozenset(
         {
             "list_foundation_models",
             "get_foundation_model",

@@ -189,7 +189,9 @@ class GuardrailStore:
             )
         return guardrail
 
-    def resolve(self, identifier: str, version: str | None) -> tuple[StoredGuardrail, GuardrailVersion]:
+    def resolve(
+        self, identifier: str, version: str | None
+    ) -> tuple[StoredGuardrail, GuardrailVersion]:
         """The guardrail and version a runtime call names, or Bedrock's runtime error."""
         with self.lock:
             guardrail = self.find(identifier)
@@ -265,9 +267,7 @@ class GuardrailStore:
         with self.lock:
             guardrail = self._get(identifier)
             name = request["name"]
-            if any(
-                g.draft.name == name and g is not guardrail for g in self.guardrails.values()
-            ):
+            if any(g.draft.name == name and g is not guardrail for g in self.guardrails.values()):
                 raise ConflictException(f"A guardrail with the name {name} already exists.")
             guardrail.draft = GuardrailVersion(
                 version="DRAFT",
@@ -283,7 +283,9 @@ class GuardrailStore:
             )
             return guardrail
 
-    def create_version(self, identifier: str, description: str | None) -> tuple[StoredGuardrail, str]:
+    def create_version(
+        self, identifier: str, description: str | None
+    ) -> tuple[StoredGuardrail, str]:
         with self.lock:
             guardrail = self._get(identifier)
             guardrail.last_version += 1
@@ -425,7 +427,9 @@ class GuardrailStore:
                     f"The enforced guardrail configuration {config_id} was not found."
                 )
 
-    def enforced_for(self, model_id: str) -> list[tuple[StoredGuardrail, GuardrailVersion, dict[str, Any]]]:
+    def enforced_for(
+        self, model_id: str
+    ) -> list[tuple[StoredGuardrail, GuardrailVersion, dict[str, Any]]]:
         """The account-enforced guardrails that apply to calls of ``model_id``."""
         with self.lock:
             found = []

@@ -13,6 +13,7 @@ from ..generation.responders import Invocation, Reply, Responder
 from ..wire.streaming import StreamSettings
 from .clock import Clock
 from .faults import FaultPlan
+from .guardrails import GuardrailForcing
 from .latency import LatencyPlan
 from .quotas import QuotaPlan
 from .replies import ReplyScript
@@ -29,6 +30,7 @@ class Behaviour:
         self.faults = FaultPlan()
         self.quotas = QuotaPlan()
         self.latency = LatencyPlan()
+        self.guardrails = GuardrailForcing()
 
     def admit(self, operation: str, model_id: str, requested_id: str) -> None:
         """Raise the injected fault or quota error this call meets, if any.

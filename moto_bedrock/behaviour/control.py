@@ -23,6 +23,7 @@ from .base import ControlBase, operation, operations_of
 from .clock import ClockControls
 from .config import ConfigControls
 from .faults import FaultControls
+from .guardrails import GuardrailControls
 from .history import CallFilter
 from .history_view import HistoryView
 from .latency import LatencyControls
@@ -44,6 +45,7 @@ class BedrockControl(
     FaultControls,
     QuotaControls,
     LatencyControls,
+    GuardrailControls,
     ClockControls,
     ConfigControls,
     ControlBase,

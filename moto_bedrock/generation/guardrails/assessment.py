@@ -73,9 +73,11 @@ class Evaluation:
         """A compact JSON-ready record: action, reason and the detected findings."""
         findings: list[dict[str, Any]] = []
         for policy, groups in self.assessment.items():
-            if policy == "invocationMetrics" or not isinstance(groups, dict):
+            if not policy.endswith("Policy") or not isinstance(groups, dict):
                 continue
             for group, entries in groups.items():
+                if not isinstance(entries, list):
+                    continue
                 for entry in entries:
                     if entry.get("detected"):
                         findings.append({"policy": f"{policy}.{group}", **entry})

@@ -78,7 +78,7 @@ class ContentPolicy:
     def confidences(self, text: Words) -> dict[str, str]:
         """The confidence of every category for ``text``."""
         hits: dict[str, set[tuple[str, ...]]] = {kind: set() for kind in LEXICON}
-        for phrase, _ in self.index.matches(text):
+        for phrase in self.index.matches(text):
             for kind in self.kinds[phrase]:
                 hits[kind].add(phrase)
         return {kind: confidence_of(len(found)) for kind, found in hits.items()}

@@ -38,19 +38,17 @@ __all__ = [
 REGEX_TIMEOUT_SECONDS = 0.25
 
 
+_DOUBLED = (0, 2, 4, 6, 8, 1, 3, 5, 7, 9)
+
+
 def luhn(digits: str) -> bool:
     """The Luhn (mod 10) check over a string of digits."""
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
+    values = [int(c) for c in reversed(digits)]
+    return (sum(values[0::2]) + sum(_DOUBLED[v] for v in values[1::2])) % 10 == 0
 
 
 def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit())
+    return "".join(filter(str.isdigit, text))
 
 
 def _card(match: str) -> bool:
@@ -133,6 +131,7 @@ _VIEWS = {
     "runs": str.maketrans(
         "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz", "X" * 36 + "w" * 26
     ),
+    "hex": str.maketrans("0123456789ABCDEFabcdef", "h" * 22),
     "keys": str.maketrans(
         "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz/+", "K" * 64
     ),
@@ -268,14 +267,8 @@ PII_PATTERNS: tuple[_Pattern, ...] = (
         "Aa0_:",
         needs=(":",),
     ),
-    _p(
-        "MAC_ADDRESS",
-        r"[Aa0]{2}([:-])[Aa0]{2}(?:\1[Aa0]{2}){4}(?![Aa0_:-])",
-        r"[0-9A-Fa-f]{2}(?:[:-][0-9A-Fa-f]{2}){5}",
-        None,
-        "Aa0_:-",
-        needs=(":", "-"),
-    ),
+    _p("MAC_ADDRESS", "hh:hh:hh:hh:hh:hh(?![hA-Za-z0-9_:-])", None, None, "Aa0_:-", view="hex"),
+    _p("MAC_ADDRESS", "hh-hh-hh-hh-hh-hh(?![hA-Za-z0-9_:-])", None, None, "Aa0_:-", view="hex"),
     _p("CREDIT_DEBIT_CARD_NUMBER", r"0(?:[ -]?0){12,18}(?![0-])", None, _card, _DIGIT_EDGE),
     _after("CREDIT_DEBIT_CARD_CVV", "cvv2?|cvc2?|card verification code|security code", r"\d{3,4}"),
     _after(

@@ -46,16 +46,23 @@ class Words:
         self.text = text
         # Sentence ends are tokens too, so that no phrase matches across two sentences.
         self.tokens: list[str] = _TOKEN.findall(text.lower())
-        self._spans: list[tuple[int, int]] | None = None
 
-    def span(self, first: int, last: int) -> str:
-        """The text from token ``first`` to token ``last`` (inclusive)."""
-        if self._spans is None:
-            self._spans = [m.span() for m in _TOKEN.finditer(self.text)]
-        return self.text[self._spans[first][0] : self._spans[last][1]]
+    def find(self, phrase: tuple[str, ...]) -> str:
+        """The text of the first place ``phrase`` (lower-case words) stands, as written.
+
+        Looked up only for phrases that matched, so plain text costs nothing here.
+        """
+        gap = r"[^A-Za-z0-9']+"
+        pattern = re.compile(
+            r"(?<![A-Za-z0-9])" + gap.join(re.escape(w) for w in phrase) + r"(?![A-Za-z0-9])",
+            re.IGNORECASE,
+        )
+        match = pattern.search(self.text)
+        return match.group() if match is not None else " ".join(phrase)
 
     def sentence_terms(self) -> list[set[str]]:
         """The content terms (see :func:`content_terms`) of each sentence."""
+        stems = {t: stem(t) for t in set(self.tokens) - STOPWORDS - _ENDS if len(t) > 1}
         found: list[set[str]] = []
         current: set[str] = set()
         for token in self.tokens:
@@ -63,15 +70,15 @@ class Words:
                 if current:
                     found.append(current)
                     current = set()
-            elif len(token) > 1 and token not in STOPWORDS:
-                current.add(stem(token))
+            elif token in stems:
+                current.add(stems[token])
         if current:
             found.append(current)
         return found
 
     def terms(self) -> set[str]:
         """The content terms of the whole text."""
-        return {stem(t) for t in set(self.tokens) - STOPWORDS if len(t) > 1}
+        return {stem(t) for t in set(self.tokens) - STOPWORDS - _ENDS if len(t) > 1}
 
 
 def words(text: str) -> list[str]:

@@ -39,12 +39,12 @@ class PhraseIndex:
             found.sort(key=len, reverse=True)  # the longest phrase at a position wins
         self.firsts = frozenset(self.by_first)
 
-    def matches(self, text: Words) -> list[tuple[tuple[str, ...], str]]:
-        """Each phrase found in ``text`` (in order, not overlapping) and the text it matched."""
+    def matches(self, text: Words) -> list[tuple[str, ...]]:
+        """Each phrase found in ``text``, in order (matches do not overlap)."""
         tokens = text.tokens
         if self.firsts.isdisjoint(tokens):
             return []
-        found: list[tuple[tuple[str, ...], str]] = []
+        found: list[tuple[str, ...]] = []
         after = 0  # the first word not yet inside a match
         for index, token in enumerate(tokens):
             if index < after or token not in self.firsts:
@@ -52,17 +52,15 @@ class PhraseIndex:
             for phrase in self.by_first[token]:
                 end = index + len(phrase)
                 if tuple(tokens[index:end]) == phrase:
-                    found.append((phrase, text.span(index, end - 1)))
+                    found.append(phrase)
                     after = end
                     break
         return found
 
 
-def _distinct(matches: list[tuple[tuple[str, ...], str]]) -> list[str]:
-    seen: dict[tuple[str, ...], str] = {}
-    for phrase, matched in matches:
-        seen.setdefault(phrase, matched)
-    return list(seen.values())
+def _distinct(text: Words, matches: list[tuple[str, ...]]) -> list[str]:
+    """The text of each distinct phrase matched, where it first stands."""
+    return [text.find(phrase) for phrase in dict.fromkeys(matches)]
 
 
 class WordPolicy:
@@ -88,11 +86,10 @@ class WordPolicy:
         """The custom-word and managed-list findings for ``text``: each distinct match once."""
         actions = self.actions[source]
         custom: list[Finding] = []
-        first: dict[tuple[str, ...], str] = {}
-        for phrase, matched in self.index.matches(text) if self.entries else []:
-            first.setdefault(phrase, matched)
-        for phrase, matched in first.items():
+        found = self.index.matches(text) if self.entries else []
+        for phrase in dict.fromkeys(found):
             enabled, action = actions.get(phrase, (True, "BLOCK"))
+            matched = text.find(phrase)
             if enabled:
                 custom.append(
                     Finding({"match": matched, "action": ASSESSED[action], "detected": True})
@@ -102,7 +99,7 @@ class WordPolicy:
             enabled, action = setting(entry, source)
             if not enabled:
                 continue
-            for matched in _distinct(self.profanity.matches(text)):
+            for matched in _distinct(text, self.profanity.matches(text)):
                 managed.append(
                     Finding(
                         {

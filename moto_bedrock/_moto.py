@@ -54,20 +54,26 @@ from moto.bedrock.models import BedrockBackend as MotoBedrockBackend
 from moto.bedrock.responses import BedrockResponse as MotoBedrockResponse
 from moto.bedrockagent.responses import AgentsforBedrockResponse
 from moto.core.eventstream import EventStream, EventStreamEncoder
+from moto.core.exceptions import InvalidToken as InvalidPageToken
 from moto.core.models import MockAWS
 from moto.core.parse import PROTOCOL_PARSERS, RestJSONParser
 from moto.core.responses import ActionContext
 from moto.core.serialize import DefaultAttributePicker, RestJSONSerializer
+from moto.moto_api._internal import mock_random as moto_random
+from moto.utilities.paginator import Paginator
 
 __all__ = [
     "AgentsforBedrockResponse",
+    "InvalidPageToken",
     "MotoBedrockBackend",
     "MotoBedrockResponse",
+    "Paginator",
     "decorate_class",
     "event_frames",
     "find_actions_directly",
     "install",
     "installed_backends",
+    "moto_random",
     "request_parser",
     "serialize_exact",
 ]

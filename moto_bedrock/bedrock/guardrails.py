@@ -13,22 +13,25 @@ Error texts: the runtime's "does not exist" text is recorded from real traffic (
 from __future__ import annotations
 
 import copy
-import hashlib
 import threading
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
 
-from ..bedrockruntime.exceptions import (
-    BedrockError,
-    ResourceNotFoundException,
-    ValidationException,
-)
 from ..generation.guardrails import Guardrail, unsafe_regex
+from .common import (
+    ConflictException,
+    ResourceNotFoundException,
+    Scope,
+    Store,
+    ValidationException,
+    new_id,
+    page,
+    timestamp,
+)
 
 __all__ = [
     "NOT_FOUND_AT_RUNTIME",
-    "ConflictException",
     "GuardrailStore",
     "GuardrailVersion",
     "StoredGuardrail",
@@ -58,12 +61,11 @@ _POLICIES = {
 }
 
 
-class ConflictException(BedrockError):
-    code = "ConflictException"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
+# Unverified control-plane texts.
+NOT_FOUND = "The guardrail with identifier {id} was not found."
+VERSION_NOT_FOUND = "The guardrail with identifier {id} and version {version} was not found."
+EXISTS = "A guardrail with the name {name} already exists."
+ENFORCED_NOT_FOUND = "The enforced guardrail configuration {id} was not found."
 
 
 def _policies(request: dict[str, Any]) -> dict[str, Any]:
@@ -123,8 +125,7 @@ class GuardrailVersion:
             )
         return self._engine
 
-    def snapshot(self, version: str, description: str | None) -> GuardrailVersion:
-        now = _now()
+    def snapshot(self, version: str, description: str | None, now: datetime) -> GuardrailVersion:
         return GuardrailVersion(
             version=version,
             name=self.name,
@@ -159,35 +160,39 @@ class StoredGuardrail:
 
 
 class GuardrailStore:
-    """Every guardrail of one account and region, and the enforced configurations."""
+    """Every guardrail of one account and region, and the enforced configurations.
 
-    def __init__(self, region: str, account_id: str, partition: str) -> None:
-        self.region = region
-        self.account_id = account_id
-        self.partition = partition
+    Ids, ARNs, tags, timestamps and pages come from the control plane's shared machinery
+    (:mod:`moto_bedrock.bedrock.common`): guardrail ARNs are taggable, ids follow moto's
+    seeding, times follow the behaviour clock.
+    """
+
+    def __init__(self, scope: Scope) -> None:
+        self.scope = scope
         self.lock = threading.RLock()
-        self.guardrails: dict[str, StoredGuardrail] = {}
+        self.guardrails: Store[StoredGuardrail] = Store(scope, "guardrail", NOT_FOUND)
         self.enforced: dict[str, dict[str, Any]] = {}
-        self._created = 0
+
+    def _now(self) -> datetime:
+        return timestamp(self.scope.clock)
 
     # -- look-ups -------------------------------------------------------------------
 
-    def arn_prefix(self) -> str:
-        return f"arn:{self.partition}:bedrock:{self.region}:{self.account_id}:guardrail/"
-
     def find(self, identifier: str) -> StoredGuardrail | None:
         """The guardrail an id or ARN names, if any."""
-        prefix = self.arn_prefix()
-        guardrail_id = identifier[len(prefix) :] if identifier.startswith(prefix) else identifier
-        return self.guardrails.get(guardrail_id)
+        found = self.guardrails.find(identifier)
+        return None if found is None else found[1]
 
     def _get(self, identifier: str) -> StoredGuardrail:
-        guardrail = self.find(identifier)
-        if guardrail is None:
-            raise ResourceNotFoundException(  # unverified text
-                f"The guardrail with identifier {identifier} was not found."
+        return self.guardrails.get(identifier)[1]
+
+    def _version(self, identifier: str, version: str | None) -> GuardrailVersion:
+        found = self._get(identifier).version(version)
+        if found is None:
+            raise ResourceNotFoundException(
+                VERSION_NOT_FOUND.format(id=identifier, version=version)
             )
-        return guardrail
+        return found
 
     def resolve(
         self, identifier: str, version: str | None
@@ -200,98 +205,86 @@ class GuardrailStore:
                 raise ValidationException(NOT_FOUND_AT_RUNTIME)
             return guardrail, found
 
-    def arns(self) -> list[str]:
-        with self.lock:
-            return [g.arn for g in self.guardrails.values()]
-
     # -- operations -----------------------------------------------------------------
-
-    def _new_id(self, name: str) -> str:
-        self._created += 1
-        seed = f"{self.account_id}/{self.region}/{name}/{self._created}".encode()
-        digest = int.from_bytes(hashlib.sha256(seed).digest()[:8], "big")
-        alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
-        chars = []
-        for _ in range(12):
-            digest, index = divmod(digest, 36)
-            chars.append(alphabet[index])
-        return "".join(chars)
 
     def _kms_arn(self, key: str | None) -> str | None:
         if key is None or key.startswith("alias/") or ":alias/" in key:
             return None
         if key.startswith("arn:"):
             return key
-        return f"arn:{self.partition}:kms:{self.region}:{self.account_id}:key/{key}"
+        scope = self.scope
+        return f"arn:{scope.partition}:kms:{scope.region}:{scope.account_id}:key/{key}"
 
     def _cross_region(self, config: dict[str, Any] | None) -> dict[str, str] | None:
         if config is None:
             return None
-        profile = config["guardrailProfileIdentifier"]
-        profile_id = profile.rsplit("/", 1)[-1]
+        profile_id = str(config["guardrailProfileIdentifier"]).rsplit("/", 1)[-1]
         return {
             "guardrailProfileId": profile_id,
-            "guardrailProfileArn": f"arn:{self.partition}:bedrock:{self.region}:"
-            f"{self.account_id}:guardrail-profile/{profile_id}",
+            "guardrailProfileArn": self.scope.arn("guardrail-profile", profile_id),
         }
 
-    def create(self, request: dict[str, Any]) -> StoredGuardrail:
-        policies = _policies(request)
-        with self.lock:
-            name = request["name"]
-            if any(g.draft.name == name for g in self.guardrails.values()):
-                raise ConflictException(  # unverified text
-                    f"A guardrail with the name {name} already exists."
-                )
-            guardrail_id = self._new_id(name)
-            now = _now()
-            draft = GuardrailVersion(
-                version="DRAFT",
-                name=name,
-                description=request.get("description"),
-                policies=policies,
-                blocked_input=request["blockedInputMessaging"],
-                blocked_output=request["blockedOutputsMessaging"],
-                kms_key_arn=self._kms_arn(request.get("kmsKeyId")),
-                cross_region=self._cross_region(request.get("crossRegionConfig")),
-                created_at=now,
-                updated_at=now,
-            )
-            guardrail = StoredGuardrail(guardrail_id, self.arn_prefix() + guardrail_id, draft)
-            self.guardrails[guardrail_id] = guardrail
-            return guardrail
+    def _named(self, name: str, other_than: StoredGuardrail | None = None) -> None:
+        for _, guardrail in self.guardrails.items():
+            if guardrail.draft.name == name and guardrail is not other_than:
+                raise ConflictException(EXISTS.format(name=name))
 
-    def update(self, identifier: str, request: dict[str, Any]) -> StoredGuardrail:
+    def _draft(
+        self, request: dict[str, Any], created_at: datetime, now: datetime
+    ) -> GuardrailVersion:
+        return GuardrailVersion(
+            version="DRAFT",
+            name=request["name"],
+            description=request.get("description"),
+            policies=_policies(request),
+            blocked_input=request["blockedInputMessaging"],
+            blocked_output=request["blockedOutputsMessaging"],
+            kms_key_arn=self._kms_arn(request.get("kmsKeyId")),
+            cross_region=self._cross_region(request.get("crossRegionConfig")),
+            created_at=created_at,
+            updated_at=now,
+        )
+
+    def create(
+        self, request: dict[str, Any], tags: list[dict[str, str]] | None = None
+    ) -> dict[str, Any]:
+        with self.lock:
+            self._named(request["name"])
+            now = self._now()
+            draft = self._draft(request, now, now)
+            guardrail_id = self.guardrails.new_id()
+            arn = self.scope.arn("guardrail", guardrail_id)
+            self.scope.tags.tag(arn, tags)  # refuses too many tags before anything is kept
+            self.guardrails.add(guardrail_id, StoredGuardrail(guardrail_id, arn, draft), arn)
+            return {
+                "guardrailId": guardrail_id,
+                "guardrailArn": arn,
+                "version": "DRAFT",
+                "createdAt": now,
+            }
+
+    def update(self, identifier: str, request: dict[str, Any]) -> dict[str, Any]:
         """Replace the DRAFT's settings (numbered versions stay as they are)."""
-        policies = _policies(request)
         with self.lock:
             guardrail = self._get(identifier)
-            name = request["name"]
-            if any(g.draft.name == name and g is not guardrail for g in self.guardrails.values()):
-                raise ConflictException(f"A guardrail with the name {name} already exists.")
-            guardrail.draft = GuardrailVersion(
-                version="DRAFT",
-                name=name,
-                description=request.get("description"),
-                policies=policies,
-                blocked_input=request["blockedInputMessaging"],
-                blocked_output=request["blockedOutputsMessaging"],
-                kms_key_arn=self._kms_arn(request.get("kmsKeyId")),
-                cross_region=self._cross_region(request.get("crossRegionConfig")),
-                created_at=guardrail.draft.created_at,
-                updated_at=_now(),
-            )
-            return guardrail
+            self._named(request["name"], guardrail)
+            guardrail.draft = self._draft(request, guardrail.draft.created_at, self._now())
+            return {
+                "guardrailId": guardrail.guardrail_id,
+                "guardrailArn": guardrail.arn,
+                "version": "DRAFT",
+                "updatedAt": guardrail.draft.updated_at,
+            }
 
-    def create_version(
-        self, identifier: str, description: str | None
-    ) -> tuple[StoredGuardrail, str]:
+    def create_version(self, identifier: str, description: str | None) -> dict[str, Any]:
         with self.lock:
             guardrail = self._get(identifier)
             guardrail.last_version += 1
             number = guardrail.last_version
-            guardrail.versions[number] = guardrail.draft.snapshot(str(number), description)
-            return guardrail, str(number)
+            guardrail.versions[number] = guardrail.draft.snapshot(
+                str(number), description, self._now()
+            )
+            return {"guardrailId": guardrail.guardrail_id, "version": str(number)}
 
     def delete(self, identifier: str, version: str | None) -> None:
         with self.lock:
@@ -302,26 +295,16 @@ class GuardrailStore:
                         f"The guardrail {guardrail.guardrail_id} is used by an enforced "
                         "guardrail configuration and cannot be deleted."
                     )
-                del self.guardrails[guardrail.guardrail_id]
+                self.guardrails.remove(guardrail.guardrail_id)  # and its tags
                 return
-            number = int(version)
-            if number not in guardrail.versions:
-                raise ResourceNotFoundException(  # unverified text
-                    f"The guardrail with identifier {identifier} and version {version} "
-                    "was not found."
-                )
-            del guardrail.versions[number]
+            self._version(identifier, version)
+            del guardrail.versions[int(version)]
 
     def describe(self, identifier: str, version: str | None) -> dict[str, Any]:
         """GetGuardrail's output for the DRAFT or a numbered version."""
         with self.lock:
             guardrail = self._get(identifier)
-            found = guardrail.version(version)
-            if found is None:
-                raise ResourceNotFoundException(  # unverified text
-                    f"The guardrail with identifier {identifier} and version {version} "
-                    "was not found."
-                )
+            found = self._version(identifier, version)
             output: dict[str, Any] = {
                 "name": found.name,
                 "guardrailId": guardrail.guardrail_id,
@@ -343,11 +326,19 @@ class GuardrailStore:
                     output[key] = value
             return output
 
+    def listing(
+        self, identifier: str | None, max_results: int | None, next_token: str | None
+    ) -> dict[str, Any]:
+        """ListGuardrails: the DRAFT of every guardrail, or every version of one; a page."""
+        summaries = self.summaries(identifier)
+        items, token = page(summaries, max_results, next_token, ("id", "version"), default=20)
+        return {"guardrails": items, "nextToken": token}
+
     def summaries(self, identifier: str | None) -> list[dict[str, Any]]:
-        """ListGuardrails: the DRAFT of every guardrail, or every version of one."""
+        """Every summary ListGuardrails pages through."""
         with self.lock:
             if identifier is None:
-                chosen = [(g, g.draft) for g in self.guardrails.values()]
+                chosen = [(g, g.draft) for _, g in self.guardrails.items()]
             else:
                 guardrail = self._get(identifier)
                 chosen = [(guardrail, guardrail.draft)] + [
@@ -375,20 +366,20 @@ class GuardrailStore:
 
     def put_enforced(self, config_id: str | None, config: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
-            guardrail, _ = self._resolve_numbered(config)
-            now = _now()
+            guardrail = self.find(config["guardrailIdentifier"])
+            if guardrail is None or guardrail.version(config["guardrailVersion"]) is None:
+                raise ResourceNotFoundException(NOT_FOUND_AT_RUNTIME)  # unverified here
             if config_id is not None and config_id not in self.enforced:
-                raise ResourceNotFoundException(  # unverified text
-                    f"The enforced guardrail configuration {config_id} was not found."
-                )
+                raise ResourceNotFoundException(ENFORCED_NOT_FOUND.format(id=config_id))
             if config_id is None:
                 if self.enforced:
                     raise ConflictException(  # unverified text; the model allows one
                         "An enforced guardrail configuration already exists for this account."
                     )
-                config_id = self._new_id("enforced-config")
+                config_id = new_id()
+            now = self._now()
             created = self.enforced.get(config_id, {}).get("createdAt", now)
-            caller = f"arn:{self.partition}:iam::{self.account_id}:root"
+            caller = f"arn:{self.scope.partition}:iam::{self.scope.account_id}:root"
             entry: dict[str, Any] = {
                 "configId": config_id,
                 "guardrailArn": guardrail.arn,
@@ -405,31 +396,18 @@ class GuardrailStore:
                 if key in config:
                     entry[key] = copy.deepcopy(config[key])
             self.enforced[config_id] = entry
-            return entry
+            return {"configId": config_id, "updatedAt": now, "updatedBy": caller}
 
-    def _resolve_numbered(self, config: dict[str, Any]) -> tuple[StoredGuardrail, GuardrailVersion]:
-        guardrail = self.find(config["guardrailIdentifier"])
-        found = guardrail.version(config["guardrailVersion"]) if guardrail else None
-        if guardrail is None or found is None:
-            raise ResourceNotFoundException(  # unverified text
-                "The guardrail identifier or version provided in the request does not exist."
-            )
-        return guardrail, found
-
-    def list_enforced(self) -> list[dict[str, Any]]:
+    def list_enforced(self) -> dict[str, Any]:
         with self.lock:
-            return [copy.deepcopy(c) for c in self.enforced.values()]
+            return {"guardrailsConfig": [copy.deepcopy(c) for c in self.enforced.values()]}
 
     def delete_enforced(self, config_id: str) -> None:
         with self.lock:
             if self.enforced.pop(config_id, None) is None:
-                raise ResourceNotFoundException(  # unverified text
-                    f"The enforced guardrail configuration {config_id} was not found."
-                )
+                raise ResourceNotFoundException(ENFORCED_NOT_FOUND.format(id=config_id))
 
-    def enforced_for(
-        self, model_id: str
-    ) -> list[tuple[StoredGuardrail, GuardrailVersion, dict[str, Any]]]:
+    def enforced_for(self, model_id: str) -> list[tuple[StoredGuardrail, GuardrailVersion]]:
         """The account-enforced guardrails that apply to calls of ``model_id``."""
         with self.lock:
             found = []
@@ -440,8 +418,8 @@ class GuardrailStore:
                     excluded = enforcement.get("excludedModels", [])
                     if model_id in excluded or ("ALL" not in included and model_id not in included):
                         continue
-                guardrail = self.guardrails.get(config["guardrailId"])
+                guardrail = self.find(config["guardrailId"])
                 version = guardrail.version(config["guardrailVersion"]) if guardrail else None
                 if guardrail is not None and version is not None:
-                    found.append((guardrail, version, config))
+                    found.append((guardrail, version))
             return found

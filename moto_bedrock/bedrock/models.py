@@ -9,79 +9,90 @@ from __future__ import annotations
 from typing import Any
 
 from moto.core.base_backend import BackendDict
-from moto.utilities.paginator import paginate
 
 from .._moto import MotoBedrockBackend
 from ..bedrockruntime.exceptions import (
     INVALID_MODEL_IDENTIFIER,
-    ResourceNotFoundException,
     ValidationException,
 )
+from ..behaviour.clock import Clock
 from ..catalog import FoundationModel, load_catalog
-from ..catalog.resolution import (
-    PROFILES_CREATED,
-    SystemProfile,
-    find_foundation_model,
-    find_system_profile,
-    system_profiles,
-)
-from .guardrails import GuardrailStore, StoredGuardrail
+from ..catalog.resolution import find_foundation_model
+from .automated_reasoning import AutomatedReasoning
+from .common import Scope
+from .custom_models import CustomModels
+from .deployments import Deployments
+from .engine import Engine
+from .guardrails import GuardrailStore
+from .invocable import Invocables
+from .marketplace import MarketplaceEndpoints
+from .operations import HANDLERS
+from .profiles import InferenceProfiles
+from .provisioned import ProvisionedThroughput
+from .routers import PromptRouters
 
 __all__ = ["BedrockBackend", "bedrock_backends"]
 
 
-class InvalidNextToken(ValidationException):
-    message = "The provided nextToken is not valid."
-
-
 class BedrockBackend(MotoBedrockBackend):
-    """moto's bedrock backend plus the catalog-driven read operations."""
+    """The control plane of one account and region.
 
-    PAGINATION_MODEL = {
-        **MotoBedrockBackend.PAGINATION_MODEL,
-        "list_guardrails": {
-            "input_token": "next_token",
-            "limit_key": "max_results",
-            "limit_default": 20,
-            "unique_attribute": ["id", "version"],
-            "fail_on_invalid_token": InvalidNextToken,
-        },
-        "list_inference_profiles": {
-            "input_token": "next_token",
-            "limit_key": "max_results",
-            "limit_default": 1000,
-            "unique_attribute": "inferenceProfileId",
-            "fail_on_invalid_token": InvalidNextToken,
-        },
-    }
+    moto's class is kept as the base only for its model invocation logging configuration;
+    every other operation is ours: the catalog reads here, resource families in their own
+    modules (``profiles``, ``provisioned``, ``custom_models``, ``routers``), and the plain
+    CRUD-shaped families in the data-driven ``engine``. :mod:`.operations` maps each
+    operation to the code that answers it.
+    """
+
+    clock: Clock
+    scope: Scope
+    engine: Engine
+    profiles: InferenceProfiles
+    custom: CustomModels
+    provisioned: ProvisionedThroughput
+    routers: PromptRouters
+    reasoning: AutomatedReasoning
+    invocables: Invocables
+    guardrails: GuardrailStore
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
-        self.guardrails = GuardrailStore(region_name, account_id, self.partition)
+        #: The behaviour clock of this account and region; the runtime backend reads it too.
+        self.clock = Clock()
+        #: What every resource family shares: ARNs, tags, the clock (see ``common``).
+        self.scope = Scope(account_id, region_name, self.partition, self.clock)
+        self.engine = Engine(self.scope)
+        self.profiles = InferenceProfiles(self.scope)
+        self.custom = CustomModels(self.scope, self._custom_models_in)
+        self.provisioned = ProvisionedThroughput(self.scope, self.custom.model_ref)
+        self.routers = PromptRouters(self.scope)
+        self.reasoning = AutomatedReasoning(self.engine)
+        self.guardrails = GuardrailStore(self.scope)
+        #: What a runtime ``modelId`` naming one of this backend's resources invokes.
+        self.invocables = Invocables()
+        for resolver in (
+            self.profiles.resolve,
+            self.provisioned.resolve,
+            self.custom.resolve,
+            self.routers.resolve,
+            Deployments(self.engine, self.custom).resolve,
+            MarketplaceEndpoints(self.engine).resolve,
+        ):
+            self.invocables.add(resolver)
 
-    def _list_arns(self) -> list[str]:
-        # moto's tag operations accept only the ARNs listed here.
-        return [*super()._list_arns(), *self.guardrails.arns()]
+    def _custom_models_in(self, region: str) -> CustomModels | None:
+        account = bedrock_backends[self.account_id]
+        if region not in account:
+            return None
+        backend: BedrockBackend = account[region]
+        return backend.custom
 
-    # -- guardrails (the operations are in guardrails.py) --------------------------------
-
-    def create_guardrail(
-        self, settings: dict[str, Any], tags: list[dict[str, str]]
-    ) -> StoredGuardrail:
-        guardrail = self.guardrails.create(settings)
-        if tags:
-            self.tag_resource(guardrail.arn, tags)
-        return guardrail
-
-    def delete_guardrail(self, identifier: str, version: str | None) -> None:
-        arn = self.guardrails.arn_prefix() + identifier.rsplit("/", 1)[-1]
-        self.guardrails.delete(identifier, version)
-        if version is None:
-            self.tagger.delete_all_tags_for_resource(arn)
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def list_guardrails(self, guardrail_identifier: str | None = None) -> list[dict[str, Any]]:
-        return self.guardrails.summaries(guardrail_identifier)
+    def answer(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
+        """The output of ``operation`` for parsed ``params`` (member names to values)."""
+        handler = HANDLERS.get(operation)
+        if handler is not None:
+            return handler(self, params)
+        return self.engine.call(operation, params)
 
     # -- foundation models --------------------------------------------------------------
 
@@ -136,38 +147,6 @@ class BedrockBackend(MotoBedrockBackend):
             "entitlementAvailability": "AVAILABLE",
             "regionAvailability": "AVAILABLE",
         }
-
-    # -- inference profiles -------------------------------------------------------------
-
-    def _profile(self, profile: SystemProfile) -> dict[str, Any]:
-        return {
-            "inferenceProfileName": profile.name,
-            "description": profile.description,
-            "createdAt": PROFILES_CREATED,
-            "updatedAt": PROFILES_CREATED,
-            "inferenceProfileArn": profile.arn,
-            "models": [{"modelArn": arn} for arn in profile.model_arns()],
-            "inferenceProfileId": profile.profile_id,
-            "status": "ACTIVE",
-            "type": "SYSTEM_DEFINED",
-        }
-
-    @paginate(pagination_model=PAGINATION_MODEL)
-    def list_inference_profiles(self, type_equals: str | None = None) -> list[dict[str, Any]]:
-        if type_equals not in (None, "SYSTEM_DEFINED"):
-            return []  # application profiles are not modeled yet
-        profiles = system_profiles(
-            load_catalog(), self.region_name, self.account_id, self.partition
-        )
-        return [self._profile(p) for p in profiles]
-
-    def get_inference_profile(self, identifier: str) -> dict[str, Any]:
-        profile = find_system_profile(
-            load_catalog(), identifier, self.region_name, self.account_id, self.partition
-        )
-        if profile is None:
-            raise ResourceNotFoundException("Inference profile not found.")
-        return self._profile(profile)
 
 
 bedrock_backends = BackendDict(BedrockBackend, "bedrock")

@@ -393,7 +393,7 @@ def open_guardrails(
     applied = _requested(store, config)
     applied += [
         _Applied(guardrail, version, "ACCOUNT_ENFORCED")
-        for guardrail, version, _ in store.enforced_for(model_id)
+        for guardrail, version in store.enforced_for(model_id)
         if not any(a.guardrail is guardrail for a in applied)
     ]
     if not applied:

@@ -11,7 +11,9 @@ from typing import Any
 
 from moto.core.base_backend import BackendDict, BaseBackend
 
+from ..bedrock.models import BedrockBackend, bedrock_backends
 from ..behaviour import Behaviour
+from ..behaviour.clock import Clock
 from ..behaviour.config import apply_startup_config
 from ..behaviour.history import CallHistory, CallRecord
 from ..catalog import FoundationModel, load_catalog
@@ -30,6 +32,7 @@ from ..wire.streaming import (
     pace,
 )
 from .exceptions import (
+    INVALID_MODEL_IDENTIFIER,
     UNSUPPORTED_ACTION_FOR_MODEL,
     UNSUPPORTED_FOR_STREAMING,
     BedrockError,
@@ -64,9 +67,20 @@ class BedrockRuntimeBackend(BaseBackend):
         self.stream_faults: list[StreamFault] = []
         self.validation = ValidationPolicy()
         self.history = CallHistory()
-        self.behaviour = Behaviour()
+        # One clock per account and region, owned by the control plane (whose resources'
+        # statuses advance on it): looked up on use, so a reset of either backend is seen.
+        self.behaviour = Behaviour(self._control_plane_clock)
         # A server's --config files hold for every new backend, so again after moto's reset.
         apply_startup_config(self)
+
+    @property
+    def control_plane(self) -> BedrockBackend:
+        """The ``bedrock`` backend of the same account and region."""
+        backend: BedrockBackend = bedrock_backends[self.account_id][self.region_name]
+        return backend
+
+    def _control_plane_clock(self) -> Clock:
+        return self.control_plane.clock
 
     @contextmanager
     def _recording(self, operation: str, model_id: str) -> Iterator[CallRecord]:
@@ -131,20 +145,33 @@ class BedrockRuntimeBackend(BaseBackend):
 
     # -- shared steps -------------------------------------------------------------------
 
-    def resolve(self, model_id: str) -> ResolvedModel:
+    def resolve(self, model_id: str, prompt: str = "") -> ResolvedModel:
+        """The model ``model_id`` names: a control-plane resource's (an application
+        profile, a provisioned throughput, a router choosing by ``prompt``...) or the
+        catalog's."""
+        target = self.control_plane.invocables.resolve(model_id, prompt)
+        if target is not None:
+            model = load_catalog().get(target.model_id)
+            if model is None:
+                raise ValidationException(INVALID_MODEL_IDENTIFIER)
+            return ResolvedModel(model, routed_model_arn=target.invoked_model_arn)
         return resolve_model(
             load_catalog(), model_id, self.region_name, self.account_id, self.partition
         )
 
-    def _admitted(self, record: CallRecord, model_id: str) -> FoundationModel:
+    def _admitted(self, record: CallRecord, model_id: str, prompt: str = "") -> FoundationModel:
         """Resolve the model, then let injected faults and quotas refuse the call."""
-        model = self.resolve(model_id).model
+        resolved = self.resolve(model_id, prompt)
+        model = resolved.model
         record.resolved_model_id = model.model_id
+        record.routed_model_arn = resolved.routed_model_arn
         self.behaviour.admit(record.operation, model.model_id, model_id)
         return model
 
-    def _resolve_streaming(self, record: CallRecord, model_id: str) -> FoundationModel:
-        model = self._admitted(record, model_id)
+    def _resolve_streaming(
+        self, record: CallRecord, model_id: str, prompt: str = ""
+    ) -> FoundationModel:
+        model = self._admitted(record, model_id, prompt)
         if not model.response_streaming_supported:
             raise ValidationException(UNSUPPORTED_FOR_STREAMING)
         return model
@@ -240,7 +267,7 @@ class BedrockRuntimeBackend(BaseBackend):
         """Answer a Converse request; returns the operation's output structure."""
         with self._recording("Converse", request["model_id"]) as record:
             self._note_request(record, request)
-            model = self._admitted(record, request["model_id"])
+            model = self._admitted(record, request["model_id"], routing_text(request))
             invocation, result, extra = self._converse(record, model, **request)
         output: dict[str, Any] = {
             "output": {"message": {"role": "assistant", "content": result.content}},
@@ -248,6 +275,8 @@ class BedrockRuntimeBackend(BaseBackend):
             "usage": result.usage,
             "metrics": {"latencyMs": result.latency_ms},
         }
+        if record.routed_model_arn is not None:
+            output["trace"] = {"promptRouter": {"invokedModelId": record.routed_model_arn}}
         if extra is not None:
             output["additionalModelResponseFields"] = extra
         if result.trace is not None:
@@ -262,10 +291,13 @@ class BedrockRuntimeBackend(BaseBackend):
         """
         with self._recording("ConverseStream", request["model_id"]) as record:
             self._note_request(record, request)
-            model = self._resolve_streaming(record, request["model_id"])
+            model = self._resolve_streaming(record, request["model_id"], routing_text(request))
             invocation, result, extra = self._converse(record, model, **request)
             settings = self._settings(invocation)
             events = converse_stream_events(result, extra, settings)
+            if record.routed_model_arn is not None:
+                trace = {"promptRouter": {"invokedModelId": record.routed_model_arn}}
+                events[-1]["metadata"]["trace"] = trace
             fault = self.take_stream_fault("ConverseStream")
             record.stream_fault = fault.error if fault else None
         return StreamPlan(
@@ -527,3 +559,13 @@ class BedrockRuntimeBackend(BaseBackend):
 # bedrock-runtime has no region list in botocore's endpoint data; it runs wherever the
 # control plane does, so its regions come from "bedrock".
 bedrockruntime_backends = BackendDict(BedrockRuntimeBackend, "bedrock")
+
+
+def routing_text(request: dict[str, Any]) -> str:
+    """The text a prompt router routes on: that of the last user message."""
+    for message in reversed(request.get("messages") or []):
+        if message.get("role") == "user":
+            return " ".join(
+                str(block["text"]) for block in message.get("content", []) if "text" in block
+            )
+    return ""

@@ -8,6 +8,8 @@ injected faults, then quotas), what is the reply (:meth:`respond`), and what did
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..bedrockruntime.exceptions import BedrockError
 from ..generation.responders import Invocation, Reply, Responder
 from ..wire.streaming import StreamSettings
@@ -24,13 +26,24 @@ __all__ = ["Behaviour"]
 class Behaviour:
     """All scripted behaviour of one backend."""
 
-    def __init__(self) -> None:
-        self.clock = Clock()
+    def __init__(self, clock: Callable[[], Clock] | None = None) -> None:
+        # The clock may belong to someone else (the control-plane backend owns the one its
+        # resources' statuses and the runtime's quotas share): then it is looked up on use.
+        own = Clock()
+        self._clock: Callable[[], Clock] = clock or (lambda: own)
         self.replies = ReplyScript()
         self.faults = FaultPlan()
         self.quotas = QuotaPlan()
         self.latency = LatencyPlan()
         self.guardrails = GuardrailForcing()
+
+    @property
+    def clock(self) -> Clock:
+        return self._clock()
+
+    @property
+    def clock_source(self) -> Callable[[], Clock]:
+        return self._clock
 
     def admit(self, operation: str, model_id: str, requested_id: str) -> None:
         """Raise the injected fault or quota error this call meets, if any.

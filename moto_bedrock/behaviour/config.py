@@ -269,7 +269,9 @@ def reset_behaviour(backend: BedrockRuntimeBackend) -> None:
     from . import Behaviour
 
     with backend.lock:
-        backend.behaviour = Behaviour()
+        # The clock is shared with the control plane: kept, but back to real time.
+        backend.behaviour = Behaviour(backend.behaviour.clock_source)
+        backend.behaviour.clock.use_real()
         backend.stream_settings = StreamSettings()
         backend.clear_stream_faults()
         backend.validation = ValidationPolicy()

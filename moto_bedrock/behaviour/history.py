@@ -60,6 +60,8 @@ class CallRecord:
     """When the call arrived, on the behaviour clock (seconds)."""
     duration_ms: float = 0.0
     """How long the backend took to answer (real wall time)."""
+    routed_model_arn: str | None = None
+    """For a prompt router ``modelId``: the model it chose (``trace.promptRouter``)."""
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready copy (binary content as base64)."""

@@ -70,6 +70,8 @@ class ResolvedModel:
 
     model: FoundationModel
     profile: SystemProfile | None = None
+    #: The model a prompt router chose, when the identifier was a router's ARN.
+    routed_model_arn: str | None = None
 
 
 def _geo_serves(geo: ProfileGeo, region: str) -> bool:

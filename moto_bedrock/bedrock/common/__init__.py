@@ -1,0 +1,51 @@
+"""Machinery every control-plane resource family shares.
+
+* :class:`Scope` — one backend's account, region, partition, behaviour clock and tags;
+  ``scope.arn(type, id)`` makes an ARN.
+* :class:`Store` — a family's records by id, found by id, ARN or name; registers the
+  family's ARNs as taggable and forgets tags on delete.
+* :class:`TagStore` — Tag/Untag/ListTagsForResource for every registered family, with
+  the limits Bedrock applies.
+* :class:`Lifecycle` / :class:`Progress` — statuses that advance on the behaviour clock.
+* :func:`page` — ``maxResults``/``nextToken`` pagination.
+* :func:`new_id`, :func:`timestamp` — ids from moto's seeded random source, times from the
+  clock.
+* The modeled errors the control plane raises.
+
+A new family (guardrails, batch jobs, ...) takes the backend's ``scope``, makes its
+``Store``\\ s, and uses ``Progress`` for anything with a status.
+"""
+
+from .errors import (
+    ConflictException,
+    ResourceInUseException,
+    ResourceNotFoundException,
+    ServiceQuotaExceededException,
+    TooManyTagsException,
+    ValidationException,
+)
+from .ids import new_id, resource_arn, timestamp
+from .lifecycle import Lifecycle, Progress
+from .paging import InvalidNextToken, page
+from .store import Scope, Store
+from .tags import MAX_TAGS_PER_RESOURCE, TagStore
+
+__all__ = [
+    "MAX_TAGS_PER_RESOURCE",
+    "ConflictException",
+    "InvalidNextToken",
+    "Lifecycle",
+    "Progress",
+    "ResourceInUseException",
+    "ResourceNotFoundException",
+    "Scope",
+    "ServiceQuotaExceededException",
+    "Store",
+    "TagStore",
+    "TooManyTagsException",
+    "ValidationException",
+    "new_id",
+    "page",
+    "resource_arn",
+    "timestamp",
+]

@@ -1,0 +1,170 @@
+"""Which code answers each control-plane operation that is not the engine's.
+
+Every entry takes the backend and the request's parsed parameters (member names as in
+botocore's ``bedrock`` model) and returns the output structure. An operation missing here
+is answered by the data-driven :mod:`.engine`; the catalog reads (ListFoundationModels,
+...) have hand-written handlers in ``responses.py``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import BedrockBackend
+
+__all__ = ["HANDLERS"]
+
+Params = dict[str, Any]
+Handler = Callable[["BedrockBackend", Params], dict[str, Any]]
+
+
+def _listing(items_key: str, result: tuple[list[dict[str, Any]], str | None]) -> dict[str, Any]:
+    items, token = result
+    return {items_key: items, "nextToken": token}
+
+
+def _filters(p: Params) -> dict[str, Any]:
+    """List filters as snake_case keyword arguments (``statusEquals`` -> ``status_equals``)."""
+    names = {
+        "creationTimeAfter": "creation_time_after",
+        "creationTimeBefore": "creation_time_before",
+        "statusEquals": "status_equals",
+        "nameContains": "name_contains",
+        "modelArnEquals": "model_arn_equals",
+        "baseModelArnEquals": "base_model_arn_equals",
+        "foundationModelArnEquals": "foundation_model_arn_equals",
+        "modelStatus": "model_status",
+        "sortBy": "sort_by",
+        "sortOrder": "sort_order",
+        "maxResults": "max_results",
+        "nextToken": "next_token",
+    }
+    return {snake: p[wire] for wire, snake in names.items() if p.get(wire) is not None}
+
+
+def _empty(action: Callable[[], Any]) -> dict[str, Any]:
+    action()
+    return {}
+
+
+HANDLERS: dict[str, Handler] = {
+    # -- tags: one store for every taggable family ------------------------------------------
+    "TagResource": lambda b, p: _empty(
+        lambda: b.scope.tags.tag_resource(p["resourceARN"], p["tags"])
+    ),
+    "UntagResource": lambda b, p: _empty(
+        lambda: b.scope.tags.untag_resource(p["resourceARN"], p["tagKeys"])
+    ),
+    "ListTagsForResource": lambda b, p: {
+        "tags": b.scope.tags.list_tags_for_resource(p["resourceARN"])
+    },
+    # -- inference profiles -------------------------------------------------------------------
+    "CreateInferenceProfile": lambda b, p: b.profiles.create(
+        p["inferenceProfileName"], p["modelSource"], p.get("description"), p.get("tags")
+    ),
+    "GetInferenceProfile": lambda b, p: b.profiles.get(p["inferenceProfileIdentifier"]),
+    "ListInferenceProfiles": lambda b, p: _listing(
+        "inferenceProfileSummaries",
+        b.profiles.list(p.get("typeEquals"), p.get("maxResults"), p.get("nextToken")),
+    ),
+    "DeleteInferenceProfile": lambda b, p: _empty(
+        lambda: b.profiles.delete(p["inferenceProfileIdentifier"])
+    ),
+    # -- provisioned throughput -----------------------------------------------------------------
+    "CreateProvisionedModelThroughput": lambda b, p: b.provisioned.create(
+        p["provisionedModelName"],
+        p["modelId"],
+        p["modelUnits"],
+        p.get("commitmentDuration"),
+        p.get("tags"),
+    ),
+    "GetProvisionedModelThroughput": lambda b, p: b.provisioned.get(p["provisionedModelId"]),
+    "ListProvisionedModelThroughputs": lambda b, p: _listing(
+        "provisionedModelSummaries", b.provisioned.list(**_filters(p))
+    ),
+    "UpdateProvisionedModelThroughput": lambda b, p: _empty(
+        lambda: b.provisioned.update(
+            p["provisionedModelId"], p.get("desiredProvisionedModelName"), p.get("desiredModelId")
+        )
+    ),
+    "DeleteProvisionedModelThroughput": lambda b, p: _empty(
+        lambda: b.provisioned.delete(p["provisionedModelId"])
+    ),
+    # -- prompt routers ---------------------------------------------------------------------------
+    "CreatePromptRouter": lambda b, p: b.routers.create(
+        p["promptRouterName"],
+        p["models"],
+        p["fallbackModel"],
+        p["routingCriteria"],
+        p.get("description"),
+        p.get("tags"),
+    ),
+    "GetPromptRouter": lambda b, p: b.routers.get(p["promptRouterArn"]),
+    "ListPromptRouters": lambda b, p: _listing(
+        "promptRouterSummaries",
+        b.routers.list(p.get("type"), p.get("maxResults"), p.get("nextToken")),
+    ),
+    "DeletePromptRouter": lambda b, p: _empty(lambda: b.routers.delete(p["promptRouterArn"])),
+    # -- guardrails (guardrails.py) ----------------------------------------------------------------
+    "CreateGuardrail": lambda b, p: b.guardrails.create(p, p.get("tags")),
+    "GetGuardrail": lambda b, p: b.guardrails.describe(
+        p["guardrailIdentifier"], p.get("guardrailVersion")
+    ),
+    "ListGuardrails": lambda b, p: b.guardrails.listing(
+        p.get("guardrailIdentifier"), p.get("maxResults"), p.get("nextToken")
+    ),
+    "UpdateGuardrail": lambda b, p: b.guardrails.update(p["guardrailIdentifier"], p),
+    "DeleteGuardrail": lambda b, p: _empty(
+        lambda: b.guardrails.delete(p["guardrailIdentifier"], p.get("guardrailVersion"))
+    ),
+    "CreateGuardrailVersion": lambda b, p: b.guardrails.create_version(
+        p["guardrailIdentifier"], p.get("description")
+    ),
+    "PutEnforcedGuardrailConfiguration": lambda b, p: b.guardrails.put_enforced(
+        p.get("configId"), p["guardrailInferenceConfig"]
+    ),
+    "ListEnforcedGuardrailsConfiguration": lambda b, p: b.guardrails.list_enforced(),
+    "DeleteEnforcedGuardrailConfiguration": lambda b, p: _empty(
+        lambda: b.guardrails.delete_enforced(p["configId"])
+    ),
+    # -- automated reasoning policy versions ------------------------------------------------------
+    "CreateAutomatedReasoningPolicy": lambda b, p: b.reasoning.create(p),
+    "CreateAutomatedReasoningPolicyVersion": lambda b, p: b.reasoning.create_version(p),
+    "GetAutomatedReasoningPolicy": lambda b, p: b.reasoning.get(p),
+    # -- custom models and their jobs -----------------------------------------------------------
+    "CreateModelCustomizationJob": lambda b, p: b.custom.create_customization_job(p),
+    "GetModelCustomizationJob": lambda b, p: b.custom.get_customization_job(p["jobIdentifier"]),
+    "ListModelCustomizationJobs": lambda b, p: _listing(
+        "modelCustomizationJobSummaries", b.custom.list_customization_jobs(**_filters(p))
+    ),
+    "StopModelCustomizationJob": lambda b, p: _empty(
+        lambda: b.custom.stop_customization_job(p["jobIdentifier"])
+    ),
+    "CreateCustomModel": lambda b, p: b.custom.create_custom_model(p),
+    "GetCustomModel": lambda b, p: b.custom.get_custom_model(p["modelIdentifier"]),
+    "ListCustomModels": lambda b, p: _listing(
+        "modelSummaries", b.custom.list_custom_models(**_filters(p))
+    ),
+    "DeleteCustomModel": lambda b, p: _empty(
+        lambda: b.custom.delete_custom_model(p["modelIdentifier"])
+    ),
+    "CreateModelCopyJob": lambda b, p: b.custom.create_copy_job(p),
+    "GetModelCopyJob": lambda b, p: b.custom.get_copy_job(p["jobArn"]),
+    "ListModelCopyJobs": lambda b, p: _listing(
+        "modelCopyJobSummaries", b.custom.list_copy_jobs(**_filters(p))
+    ),
+    "CreateModelImportJob": lambda b, p: b.custom.create_import_job(p),
+    "GetModelImportJob": lambda b, p: b.custom.get_import_job(p["jobIdentifier"]),
+    "ListModelImportJobs": lambda b, p: _listing(
+        "modelImportJobSummaries", b.custom.list_import_jobs(**_filters(p))
+    ),
+    "GetImportedModel": lambda b, p: b.custom.get_imported_model(p["modelIdentifier"]),
+    "ListImportedModels": lambda b, p: _listing(
+        "modelSummaries", b.custom.list_imported_models(**_filters(p))
+    ),
+    "DeleteImportedModel": lambda b, p: _empty(
+        lambda: b.custom.delete_imported_model(p["modelIdentifier"])
+    ),
+}

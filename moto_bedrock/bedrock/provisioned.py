@@ -1,0 +1,208 @@
+"""Provisioned throughput: model units bought for a foundation or custom model.
+
+A provisioned model is ``Creating`` for :data:`PROVISIONING_SECONDS` on the behaviour clock,
+then ``InService``; an update that changes its model or units makes it ``Updating`` for the
+same time. Its ARN (``provisioned-model/<12 chars>``) is a runtime ``modelId`` only while
+``InService``.
+
+Besides catalog models listing ``PROVISIONED`` and custom models, the provisioned-only
+context-length variants (``<base model id>:<n>k``, such as ``...-v1:0:48k``) are accepted
+and answer like their base model. Until the catalog lists those variants they are
+recognised by that id pattern alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..bedrockruntime.exceptions import ModelNotReadyException
+from ..catalog import load_catalog
+from ..catalog.resolution import find_foundation_model
+from .common import (
+    Lifecycle,
+    Progress,
+    ResourceNotFoundException,
+    Scope,
+    Store,
+    ValidationException,
+    page,
+    timestamp,
+)
+from .invocable import Target
+
+__all__ = ["ModelRef", "ProvisionedThroughput", "provisioned_variant"]
+
+RESOURCE_TYPE = "provisioned-model"
+PROVISIONING_SECONDS = 600.0
+CREATING = Lifecycle.of(("Creating", PROVISIONING_SECONDS), then="InService")
+UPDATING = Lifecycle.of(("Updating", PROVISIONING_SECONDS), then="InService")
+COMMITMENTS = {"OneMonth": 30, "SixMonths": 182}
+
+# Unverified texts.
+NOT_FOUND = "Provisioned model {id} not found."
+NOT_PROVISIONABLE = "The model {id} does not support provisioned throughput."
+NOT_IN_SERVICE = "The provisioned model {arn} is not in service (status: {status})."
+
+_VARIANT = re.compile(r"(?P<base>.+):(?P<context>\d+k)")
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A model a provisioned throughput can serve: its ARN and the catalog model answering."""
+
+    arn: str
+    catalog_id: str
+    foundation_arn: str
+
+
+def provisioned_variant(model_id: str) -> str | None:
+    """The base model id of a provisioned-only context-length variant id, if it is one."""
+    match = _VARIANT.fullmatch(model_id.rsplit("foundation-model/", 1)[-1])
+    return match.group("base") if match else None
+
+
+@dataclass
+class Provisioned:
+    name: str
+    units: int
+    desired_units: int
+    model: ModelRef
+    desired_model: ModelRef
+    commitment: str | None
+    created: datetime
+    modified: datetime
+    progress: Progress
+
+
+class ProvisionedThroughput:
+    def __init__(self, scope: Scope, custom_model: Callable[[str], ModelRef | None]) -> None:
+        self.scope = scope
+        self.custom_model = custom_model
+        self.store: Store[Provisioned] = Store(
+            scope, RESOURCE_TYPE, NOT_FOUND, name_of=lambda p: p.name
+        )
+
+    def model_ref(self, model_id: str) -> ModelRef:
+        """The model ``model_id`` (id or ARN, foundation, variant or custom) names."""
+        custom = self.custom_model(model_id)
+        if custom is not None:
+            return custom
+        region, partition = self.scope.region, self.scope.partition
+        base = provisioned_variant(model_id)
+        model = find_foundation_model(load_catalog(), base or model_id, region)
+        if model is None or (base is None and "PROVISIONED" not in model.inference_types_supported):
+            raise ValidationException(NOT_PROVISIONABLE.format(id=model_id))
+        variant_id = f"{model.model_id}:{model_id.rsplit(':', 1)[1]}" if base else model.model_id
+        arn = f"arn:{partition}:bedrock:{region}::foundation-model/{variant_id}"
+        return ModelRef(arn, model.model_id, arn)
+
+    def _view(self, resource_id: str, p: Provisioned, summary: bool) -> dict[str, Any]:
+        view: dict[str, Any] = {
+            "provisionedModelName": p.name,
+            "provisionedModelArn": self.store.arn_of(resource_id),
+            "modelArn": p.model.arn,
+            "desiredModelArn": p.desired_model.arn,
+            "foundationModelArn": p.model.foundation_arn,
+            "modelUnits": p.units,
+            "desiredModelUnits": p.desired_units,
+            "status": p.progress.status,
+            "creationTime": p.created,
+            "lastModifiedTime": p.modified,
+        }
+        if p.commitment is not None:
+            view["commitmentDuration"] = p.commitment
+            view["commitmentExpirationTime"] = p.created + timedelta(days=COMMITMENTS[p.commitment])
+        return view
+
+    def _settle(self, p: Provisioned) -> None:
+        """Apply a finished update: the desired model and units become the current ones."""
+        if p.progress.done:
+            p.model, p.units = p.desired_model, p.desired_units
+
+    def create(
+        self,
+        name: str,
+        model_id: str,
+        model_units: int,
+        commitment: str | None = None,
+        tags: list[dict[str, Any]] | None = None,
+    ) -> dict[str, Any]:
+        ref = self.model_ref(model_id)
+        now = timestamp(self.scope.clock)
+        resource_id = self.store.new_id()
+        p = Provisioned(
+            name,
+            model_units,
+            model_units,
+            ref,
+            ref,
+            commitment,
+            now,
+            now,
+            Progress(CREATING, self.scope.clock),
+        )
+        arn = self.store.add(resource_id, p)
+        self.scope.tags.tag(arn, tags)
+        return {"provisionedModelArn": arn}
+
+    def get(self, identifier: str) -> dict[str, Any]:
+        resource_id, p = self.store.get(identifier)
+        self._settle(p)
+        return self._view(resource_id, p, summary=False)
+
+    def list(self, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
+        views = []
+        for resource_id, p in self.store.items():
+            self._settle(p)
+            views.append(self._view(resource_id, p, summary=True))
+        views = _filtered(views, filters)
+        return page(
+            views, filters.get("max_results"), filters.get("next_token"), "provisionedModelArn"
+        )
+
+    def update(self, identifier: str, new_name: str | None, new_model_id: str | None) -> None:
+        _, p = self.store.get(identifier)
+        self._settle(p)
+        if new_name is not None:
+            p.name = new_name
+        if new_model_id is not None:
+            p.desired_model = self.model_ref(new_model_id)
+            p.progress.restart(UPDATING)
+        p.modified = timestamp(self.scope.clock)
+
+    def delete(self, identifier: str) -> None:
+        self.store.remove(identifier)
+
+    def resolve(self, identifier: str, prompt: str) -> Target | None:
+        if f":{RESOURCE_TYPE}/" not in identifier:
+            return None
+        found = self.store.find(identifier)
+        if found is None:
+            raise ResourceNotFoundException(NOT_FOUND.format(id=identifier))
+        p = found[1]
+        self._settle(p)
+        if p.progress.status != "InService":
+            raise ModelNotReadyException(
+                NOT_IN_SERVICE.format(arn=identifier, status=p.progress.status)
+            )
+        return Target(p.model.catalog_id, RESOURCE_TYPE)
+
+
+def _filtered(views: list[dict[str, Any]], f: dict[str, Any]) -> list[dict[str, Any]]:
+    after, before = f.get("creation_time_after"), f.get("creation_time_before")
+    status, model, name = f.get("status_equals"), f.get("model_arn_equals"), f.get("name_contains")
+    kept = [
+        v
+        for v in views
+        if (after is None or v["creationTime"] > after)
+        and (before is None or v["creationTime"] < before)
+        and (status is None or v["status"] == status)
+        and (model is None or v["modelArn"] == model)
+        and (name is None or name in v["provisionedModelName"])
+    ]
+    kept.sort(key=lambda v: v["creationTime"], reverse=f.get("sort_order") != "Ascending")
+    return kept

@@ -33,16 +33,6 @@ ROLE = f"arn:aws:iam::{ACCOUNT}:role/bedrock-role"
 #: Operations another branch implements; the lead removes this set when they merge.
 OWNED_BY_ANOTHER_BRANCH = frozenset(
     {
-        # issue 13: guardrails and the enforced guardrail configuration
-        "CreateGuardrail",
-        "CreateGuardrailVersion",
-        "GetGuardrail",
-        "ListGuardrails",
-        "UpdateGuardrail",
-        "DeleteGuardrail",
-        "PutEnforcedGuardrailConfiguration",
-        "ListEnforcedGuardrailsConfiguration",
-        "DeleteEnforcedGuardrailConfiguration",
         # issue 15: batch inference jobs and the invocation logging configuration
         "CreateModelInvocationJob",
         "GetModelInvocationJob",
@@ -142,6 +132,18 @@ REQUESTS: dict[str, Callable[[Outputs], dict[str, Any]]] = {
     "ListFoundationModelAgreementOffers": lambda o: {"modelId": HAIKU},
     "CreateFoundationModelAgreement": lambda o: {"offerToken": "offer-token", "modelId": HAIKU},
     "DeleteFoundationModelAgreement": lambda o: {"modelId": HAIKU},
+    "CreateGuardrailVersion": lambda o: {
+        "guardrailIdentifier": o["CreateGuardrail"]["guardrailId"]
+    },
+    "PutEnforcedGuardrailConfiguration": lambda o: {
+        "guardrailInferenceConfig": {
+            "guardrailIdentifier": o["CreateGuardrail"]["guardrailId"],
+            "guardrailVersion": o["CreateGuardrailVersion"]["version"],
+        }
+    },
+    "DeleteEnforcedGuardrailConfiguration": lambda o: {
+        "configId": o["PutEnforcedGuardrailConfiguration"]["configId"]
+    },
 }
 SONNET = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 

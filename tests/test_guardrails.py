@@ -304,25 +304,27 @@ def test_converse_with_an_unknown_guardrail_is_refused(runtime: Any) -> None:
     )
 
 
-def test_converse_stream_sync_sends_the_blocked_message_and_the_trace_last(
-    aws: Aws, control: Any, runtime: Any
-) -> None:
-    gid = create(control)["guardrailId"]
+def stream_ssn_answer(aws: Aws, runtime: Any, gid: str, **config: Any) -> tuple[str, list[Any]]:
+    """The streamed text and events of a guarded call whose reply holds an SSN."""
     aws.controls().enqueue_replies(replies=[{"text": "Your SSN is 123-45-6789."}])
     events = list(
         runtime.converse_stream(
             modelId=HAIKU,
             messages=[user("What is my SSN?")],
-            guardrailConfig={
-                "guardrailIdentifier": gid,
-                "guardrailVersion": "DRAFT",
-                "trace": "enabled",
-            },
+            guardrailConfig={"guardrailIdentifier": gid, "guardrailVersion": "DRAFT", **config},
         )["stream"]
     )
     text = "".join(
         e["contentBlockDelta"]["delta"]["text"] for e in events if "contentBlockDelta" in e
     )
+    return text, events
+
+
+def test_converse_stream_sync_sends_the_blocked_message_and_the_trace_last(
+    aws: Aws, control: Any, runtime: Any
+) -> None:
+    gid = create(control)["guardrailId"]
+    text, events = stream_ssn_answer(aws, runtime, gid, trace="enabled")
     assert text == BLOCKED_OUT
     assert events[-2] == {"messageStop": {"stopReason": "guardrail_intervened"}}
     assert gid in events[-1]["metadata"]["trace"]["guardrail"]["outputAssessments"]
@@ -332,21 +334,7 @@ def test_converse_stream_async_streams_the_text_then_reports_the_intervention(
     aws: Aws, control: Any, runtime: Any
 ) -> None:
     gid = create(control)["guardrailId"]
-    aws.controls().enqueue_replies(replies=[{"text": "Your SSN is 123-45-6789."}])
-    events = list(
-        runtime.converse_stream(
-            modelId=HAIKU,
-            messages=[user("What is my SSN?")],
-            guardrailConfig={
-                "guardrailIdentifier": gid,
-                "guardrailVersion": "DRAFT",
-                "streamProcessingMode": "async",
-            },
-        )["stream"]
-    )
-    text = "".join(
-        e["contentBlockDelta"]["delta"]["text"] for e in events if "contentBlockDelta" in e
-    )
+    text, events = stream_ssn_answer(aws, runtime, gid, streamProcessingMode="async")
     assert text == "Your SSN is 123-45-6789."
     assert events[-2] == {"messageStop": {"stopReason": "guardrail_intervened"}}
 

@@ -172,27 +172,18 @@ class Guardrail:
             )
             grounding_chars = sum(len(t) for t in [response, *sources, *queries])
 
+        sections = {
+            "topicPolicy": {"topics": topics},
+            "contentPolicy": {"filters": list(filters.values())},
+            "wordPolicy": {"customWords": custom, "managedWordLists": managed},
+            "sensitiveInformationPolicy": {"piiEntities": pii, "regexes": regexes},
+            "contextualGroundingPolicy": {"filters": grounding},
+        }
         assessment: dict[str, Any] = {}
-        if topics:
-            assessment["topicPolicy"] = {"topics": _entries(topics)}
-        if filters:
-            assessment["contentPolicy"] = {"filters": _entries(list(filters.values()))}
-        if custom or managed:
-            words: dict[str, Any] = {}
-            if custom:
-                words["customWords"] = _entries(custom)
-            if managed:
-                words["managedWordLists"] = _entries(managed)
-            assessment["wordPolicy"] = words
-        if pii or regexes:
-            sensitive: dict[str, Any] = {}
-            if pii:
-                sensitive["piiEntities"] = _entries(pii)
-            if regexes:
-                sensitive["regexes"] = _entries(regexes)
-            assessment["sensitiveInformationPolicy"] = sensitive
-        if grounding:
-            assessment["contextualGroundingPolicy"] = {"filters": _entries(grounding)}
+        for policy, groups in sections.items():
+            present = {group: _entries(found) for group, found in groups.items() if found}
+            if present:
+                assessment[policy] = present
 
         every = [*topics, *filters.values(), *custom, *managed, *pii, *regexes, *grounding]
         blocked = any(f.action == "BLOCKED" for f in every)

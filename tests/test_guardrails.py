@@ -271,6 +271,17 @@ def test_converse_blocks_and_masks_the_output(aws: Aws, control: Any, runtime: A
     assert masked["output"]["message"]["content"] == [{"text": "Write to {EMAIL}."}]
 
 
+def test_masked_input_is_what_the_model_sees(aws: Aws, control: Any, runtime: Any) -> None:
+    gid = create(control)["guardrailId"]
+    aws.controls().add_rule(name="saw-mask", user_text="{EMAIL}", reply={"text": "Noted."})
+    response = converse(runtime, gid, "Please write to jane@example.com", trace="enabled")
+    assert response["output"]["message"]["content"] == [{"text": "Noted."}]
+    assert response["stopReason"] == "end_turn"
+    entities = response["trace"]["guardrail"]["inputAssessment"][gid]["sensitiveInformationPolicy"]
+    assert entities["piiEntities"][0]["action"] == "ANONYMIZED"
+    assert aws.controls().history().last["source"] == "rule:saw-mask"
+
+
 def test_only_guard_content_blocks_are_checked_when_present(control: Any, runtime: Any) -> None:
     gid = create(control)["guardrailId"]
     messages = [

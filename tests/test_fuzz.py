@@ -58,9 +58,11 @@ OPERATIONS = [
     ("bedrock-runtime", "ConverseStream"),
     ("bedrock-runtime", "InvokeModel"),
     ("bedrock-runtime", "CountTokens"),
+    ("bedrock-runtime", "ApplyGuardrail"),
     ("bedrock", "ListFoundationModels"),
     ("bedrock", "GetFoundationModel"),
     ("bedrock", "ListInferenceProfiles"),
+    ("bedrock", "CreateGuardrail"),
 ]
 
 MODELS = load_catalog().models_in(REGION)

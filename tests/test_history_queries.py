@@ -30,6 +30,7 @@ RECORD_KEYS = {
     "waived_rules",
     "source",
     "injected",
+    "guardrails",
     "started_at",
     "duration_ms",
     "routed_model_arn",
@@ -129,8 +130,9 @@ def test_since_follows_sequence_numbers_across_a_clear(aws: Aws, runtime: Any) -
     [
         (
             {"operation": "converse"},
-            "unknown operation 'converse'; expected one of Converse, ConverseStream, "
-            "CountTokens, InvokeModel, InvokeModelWithResponseStream, StartAsyncInvoke (or a glob)",
+            "unknown operation 'converse'; expected one of ApplyGuardrail, Converse, "
+            "ConverseStream, CountTokens, InvokeModel, InvokeModelWithResponseStream, "
+            "StartAsyncInvoke (or a glob)",
         ),
         ({"model": ""}, "model must be a non-empty string; got ''"),
         ({"source": 3}, "source must be a non-empty string; got 3"),

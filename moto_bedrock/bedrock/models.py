@@ -25,6 +25,7 @@ from .common import Scope
 from .custom_models import CustomModels
 from .deployments import Deployments
 from .engine import Engine
+from .guardrails import GuardrailStore
 from .invocable import Invocables
 from .invocation_logging import InvocationLogging
 from .marketplace import MarketplaceEndpoints
@@ -56,6 +57,7 @@ class BedrockBackend(MotoBedrockBackend):
     routers: PromptRouters
     reasoning: AutomatedReasoning
     invocables: Invocables
+    guardrails: GuardrailStore
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
@@ -71,6 +73,7 @@ class BedrockBackend(MotoBedrockBackend):
         self.reasoning = AutomatedReasoning(self.engine)
         self.invocation_logging = InvocationLogging(account_id, region_name, self.partition)
         self.batch_jobs = BatchJobs(self.scope)
+        self.guardrails = GuardrailStore(self.scope)
         #: What a runtime ``modelId`` naming one of this backend's resources invokes.
         self.invocables = Invocables()
         for resolver in (

@@ -107,6 +107,28 @@ HANDLERS: dict[str, Handler] = {
         b.routers.list(p.get("type"), p.get("maxResults"), p.get("nextToken")),
     ),
     "DeletePromptRouter": lambda b, p: _empty(lambda: b.routers.delete(p["promptRouterArn"])),
+    # -- guardrails (guardrails.py) ----------------------------------------------------------------
+    "CreateGuardrail": lambda b, p: b.guardrails.create(p, p.get("tags")),
+    "GetGuardrail": lambda b, p: b.guardrails.describe(
+        p["guardrailIdentifier"], p.get("guardrailVersion")
+    ),
+    "ListGuardrails": lambda b, p: b.guardrails.listing(
+        p.get("guardrailIdentifier"), p.get("maxResults"), p.get("nextToken")
+    ),
+    "UpdateGuardrail": lambda b, p: b.guardrails.update(p["guardrailIdentifier"], p),
+    "DeleteGuardrail": lambda b, p: _empty(
+        lambda: b.guardrails.delete(p["guardrailIdentifier"], p.get("guardrailVersion"))
+    ),
+    "CreateGuardrailVersion": lambda b, p: b.guardrails.create_version(
+        p["guardrailIdentifier"], p.get("description")
+    ),
+    "PutEnforcedGuardrailConfiguration": lambda b, p: b.guardrails.put_enforced(
+        p.get("configId"), p["guardrailInferenceConfig"]
+    ),
+    "ListEnforcedGuardrailsConfiguration": lambda b, p: b.guardrails.list_enforced(),
+    "DeleteEnforcedGuardrailConfiguration": lambda b, p: _empty(
+        lambda: b.guardrails.delete_enforced(p["configId"])
+    ),
     # -- automated reasoning policy versions ------------------------------------------------------
     "CreateAutomatedReasoningPolicy": lambda b, p: b.reasoning.create(p),
     "CreateAutomatedReasoningPolicyVersion": lambda b, p: b.reasoning.create_version(p),

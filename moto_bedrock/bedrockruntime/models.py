@@ -41,6 +41,13 @@ from .exceptions import (
     NotEmulated,
     ValidationException,
 )
+from .guardrails import (
+    GuardrailCall,
+    apply_guardrail,
+    native_guardrail,
+    open_guardrails,
+    store_for,
+)
 
 __all__ = ["BedrockRuntimeBackend", "bedrockruntime_backends"]
 
@@ -227,6 +234,7 @@ class BedrockRuntimeBackend(BaseBackend):
         response_field_paths: list[str],
         request_metadata: dict[str, str] | None,
         output_config: dict[str, Any] | None = None,
+        guardrail_config: dict[str, Any] | None = None,
     ) -> tuple[Invocation, InferenceResult, dict[str, Any] | None]:
         """Check and answer a Converse-shaped request: the result and any extra fields."""
         if not model.converse:
@@ -249,7 +257,12 @@ class BedrockRuntimeBackend(BaseBackend):
             request_metadata=request_metadata,
             output_config=output_config,
         )
+        guard = self._open_guardrails(record, model, guardrail_config)
+        blocked = self._guard_input(record, guard, invocation)
+        if blocked is not None:
+            return invocation, blocked, None
         result = self._answer(record, invocation, CONVERSE_RULES)
+        self._guard_output(record, guard, invocation, result)
         extra = (
             result.additional_response_fields(response_field_paths)
             if response_field_paths
@@ -269,8 +282,13 @@ class BedrockRuntimeBackend(BaseBackend):
                 "usage": result.usage,
                 "metrics": {"latencyMs": result.latency_ms},
             }
+            trace: dict[str, Any] = {}
             if record.routed_model_arn is not None:
-                output["trace"] = {"promptRouter": {"invokedModelId": record.routed_model_arn}}
+                trace["promptRouter"] = {"invokedModelId": record.routed_model_arn}
+            if result.trace is not None:
+                trace.update(result.trace)
+            if trace:
+                output["trace"] = trace
             if extra is not None:
                 output["additionalModelResponseFields"] = extra
             record.bodies["output"] = output
@@ -301,6 +319,71 @@ class BedrockRuntimeBackend(BaseBackend):
             fault=fault,
             sleep=self.behaviour.clock.sleep,
         )
+
+    # -- guardrails (bedrockruntime/guardrails.py) -----------------------------------------
+
+    def _open_guardrails(
+        self, record: CallRecord, model: FoundationModel, config: dict[str, Any] | None
+    ) -> GuardrailCall | None:
+        store = store_for(self.account_id, self.region_name)
+        return open_guardrails(store, self.behaviour.guardrails, record, model.model_id, config)
+
+    def _guard_input(
+        self,
+        record: CallRecord,
+        guard: GuardrailCall | None,
+        invocation: Invocation,
+        tag_suffix: str | None = None,
+    ) -> InferenceResult | None:
+        """The blocked answer if a guardrail blocks the input (the model is not called)."""
+        if guard is None:
+            return None
+        blocked = guard.screen_input(
+            invocation.messages,
+            invocation.system,
+            invocation.model.model_id,
+            invocation.model_id,
+            tag_suffix,
+        )
+        if blocked is not None:
+            blocked.trace = guard.converse_trace()
+            self._note(record, invocation, blocked)
+        return blocked
+
+    def _guard_output(
+        self,
+        record: CallRecord,
+        guard: GuardrailCall | None,
+        invocation: Invocation,
+        result: InferenceResult,
+    ) -> None:
+        if guard is None:
+            return
+        guard.screen_output(result, invocation.model.model_id, invocation.model_id, record.source)
+        result.trace = guard.converse_trace()
+        record.stop_reason = result.stop_reason
+        record.content = result.content
+
+    def apply_guardrail(
+        self,
+        identifier: str,
+        version: str,
+        source: str,
+        content: list[dict[str, Any]],
+        output_scope: str | None,
+    ) -> dict[str, Any]:
+        """Answer ApplyGuardrail (see :func:`~.guardrails.apply_guardrail`)."""
+        with self._recording("ApplyGuardrail", identifier) as record:
+            return apply_guardrail(
+                store_for(self.account_id, self.region_name),
+                self.behaviour.guardrails,
+                record,
+                identifier,
+                version,
+                source,
+                content,
+                output_scope,
+            )
 
     # -- InvokeModel --------------------------------------------------------------------
 
@@ -342,8 +425,46 @@ class BedrockRuntimeBackend(BaseBackend):
     def _make_id(self, seed: str) -> MakeId:
         return lambda prefix, length: self.ids.make(prefix, seed, length)
 
+    def _native_guardrail(
+        self,
+        record: CallRecord,
+        model: FoundationModel,
+        native: dict[str, Any],
+        guardrail: dict[str, str | None] | None,
+    ) -> tuple[GuardrailCall | None, str | None]:
+        settings = guardrail or {}
+        return native_guardrail(
+            store_for(self.account_id, self.region_name),
+            self.behaviour.guardrails,
+            record,
+            model.model_id,
+            native,
+            settings.get("identifier"),
+            settings.get("version"),
+            settings.get("trace"),
+        )
+
+    def _guarded_native(
+        self,
+        record: CallRecord,
+        invocation: Invocation,
+        guard: GuardrailCall | None,
+        tag_suffix: str | None,
+    ) -> InferenceResult:
+        """The reply to a native text request, with its guardrails applied."""
+        blocked = self._guard_input(record, guard, invocation, tag_suffix)
+        if blocked is not None:
+            return blocked
+        result = self._answer(record, invocation, NATIVE_RULES)
+        self._guard_output(record, guard, invocation, result)
+        return result
+
     def invoke_model(
-        self, model_id: str, body: bytes, job: str | None = None
+        self,
+        model_id: str,
+        body: bytes,
+        guardrail: dict[str, str | None] | None = None,
+        job: str | None = None,
     ) -> tuple[bytes, dict[str, int]]:
         """Answer InvokeModel: the native response body and its token counts."""
         with self._recording("InvokeModel", model_id, job) as record:
@@ -351,6 +472,7 @@ class BedrockRuntimeBackend(BaseBackend):
             codec = self._codec("InvokeModel", model)
             native = self._native_body(body)
             record.bodies["input"] = native
+            guard, tag_suffix = self._native_guardrail(record, model, native, guardrail)
             kind = kind_of(codec)
             record.bodies["kind"] = kind
             if kind != "text":
@@ -369,16 +491,20 @@ class BedrockRuntimeBackend(BaseBackend):
                 }
                 return json.dumps(response).encode(), counts
             invocation = self._native_invocation("InvokeModel", codec, model, model_id, native)
-            result = self._answer(record, invocation, NATIVE_RULES)
+            result = self._guarded_native(record, invocation, guard, tag_suffix)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             response = codec.render_response(result, model, make_id)
+            if guard is not None:
+                response.update(guard.native_fields())
             record.bodies["output"] = response
         if job is None:
             self._sleep_like_a_model(invocation, result)
         counts = {**result.usage, "latencyMs": result.latency_ms}
         return json.dumps(response).encode(), counts
 
-    def invoke_model_with_response_stream(self, model_id: str, body: bytes) -> StreamPlan:
+    def invoke_model_with_response_stream(
+        self, model_id: str, body: bytes, guardrail: dict[str, str | None] | None = None
+    ) -> StreamPlan:
         """Answer InvokeModelWithResponseStream: native stream objects as ``chunk`` events."""
         operation = "InvokeModelWithResponseStream"
         with self._recording(operation, model_id) as record:
@@ -388,8 +514,9 @@ class BedrockRuntimeBackend(BaseBackend):
             record.bodies["input"] = native
             if kind_of(codec) != "text":
                 raise ValidationException(UNSUPPORTED_FOR_STREAMING)
+            guard, tag_suffix = self._native_guardrail(record, model, native, guardrail)
             invocation = self._native_invocation(operation, codec, model, model_id, native)
-            result = self._answer(record, invocation, NATIVE_RULES)
+            result = self._guarded_native(record, invocation, guard, tag_suffix)
             settings = self._settings(invocation)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             chunks = codec.render_stream(result, model, make_id, settings.pieces)
@@ -409,6 +536,8 @@ class BedrockRuntimeBackend(BaseBackend):
             if usage_field in result.usage:
                 metrics[cache_field] = result.usage[usage_field]
         chunks[-1]["amazon-bedrock-invocationMetrics"] = metrics
+        if guard is not None:
+            chunks[-1].update(guard.native_fields())
         return StreamPlan(
             events=[{"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks],
             delays=pace(chunks, settings, codec.delta_text),

@@ -41,6 +41,7 @@ class BedrockRuntimeResponse(BedrockProtocol):
             "response_field_paths": self._get_param("additionalModelResponseFieldPaths", []),
             "request_metadata": self._get_param("requestMetadata"),
             "output_config": self._get_param("outputConfig"),
+            "guardrail_config": self._get_param("guardrailConfig"),
         }
 
     def converse(self) -> ActionResult:
@@ -49,9 +50,29 @@ class BedrockRuntimeResponse(BedrockProtocol):
     def converse_stream(self) -> ActionResult:
         return StreamResult(self.backend.converse_stream(**self._converse_request()))
 
+    def _native_guardrail(self) -> dict[str, str | None]:
+        return {
+            "identifier": self._get_param("guardrailIdentifier"),
+            "version": self._get_param("guardrailVersion"),
+            "trace": self._get_param("trace"),
+        }
+
+    def apply_guardrail(self) -> ActionResult:
+        return ActionResult(
+            self.backend.apply_guardrail(
+                self._get_param("guardrailIdentifier"),
+                self._get_param("guardrailVersion"),
+                self._get_param("source"),
+                self._get_param("content", []),
+                self._get_param("outputScope"),
+            )
+        )
+
     def invoke_model(self) -> ActionResult:
         body, counts = self.backend.invoke_model(
-            self._get_param("modelId"), _native_body(self._get_param("body"))
+            self._get_param("modelId"),
+            _native_body(self._get_param("body")),
+            self._native_guardrail(),
         )
         # Not in the service model; SDKs expose them only as raw HTTP headers.
         self.response_headers.update(
@@ -65,7 +86,9 @@ class BedrockRuntimeResponse(BedrockProtocol):
 
     def invoke_model_with_response_stream(self) -> ActionResult:
         plan = self.backend.invoke_model_with_response_stream(
-            self._get_param("modelId"), _native_body(self._get_param("body"))
+            self._get_param("modelId"),
+            _native_body(self._get_param("body")),
+            self._native_guardrail(),
         )
         return StreamResult(plan, headers={"X-Amzn-Bedrock-Content-Type": "application/json"})
 

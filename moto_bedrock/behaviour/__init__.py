@@ -15,6 +15,7 @@ from ..generation.responders import Invocation, Reply, Responder
 from ..wire.streaming import StreamSettings
 from .clock import Clock
 from .faults import FaultPlan
+from .guardrails import GuardrailForcing
 from .jobs import JobPlan
 from .latency import LatencyPlan
 from .quotas import QuotaPlan
@@ -36,6 +37,7 @@ class Behaviour:
         self.quotas = QuotaPlan()
         self.latency = LatencyPlan()
         self.jobs = JobPlan()
+        self.guardrails = GuardrailForcing()
 
     @property
     def clock(self) -> Clock:

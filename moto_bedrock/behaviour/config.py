@@ -52,13 +52,14 @@ __all__ = [
 #: The areas of :class:`~moto_bedrock.behaviour.Behaviour` a document configures, in the
 #: order they are loaded: the clock first, so that areas which start a time window when
 #: loaded (quotas) start it on the configured clock.
-AREAS = ("clock", "replies", "faults", "quotas", "latency", "jobs")
+AREAS = ("clock", "replies", "faults", "quotas", "latency", "guardrails", "jobs")
 #: Every section, in the order :func:`dump_config` writes them.
 SECTIONS = (
     "replies",
     "faults",
     "quotas",
     "latency",
+    "guardrails",
     "clock",
     "jobs",
     "streaming",
@@ -209,6 +210,7 @@ def dump_config(backend: BedrockRuntimeBackend) -> dict[str, Any]:
             "faults": behaviour.faults.to_config(),
             "quotas": behaviour.quotas.to_config(),
             "latency": behaviour.latency.to_config(),
+            "guardrails": behaviour.guardrails.to_config(),
             "clock": behaviour.clock.to_config(),
             "jobs": behaviour.jobs.to_config(),
             "streaming": asdict(backend.stream_settings),

@@ -23,6 +23,7 @@ from .base import ControlBase, operation, operations_of
 from .clock import ClockControls
 from .config import ConfigControls
 from .faults import FaultControls
+from .guardrails import GuardrailControls
 from .history import CallFilter
 from .history_view import HistoryView
 from .jobs import JobControls
@@ -45,6 +46,7 @@ class BedrockControl(
     FaultControls,
     QuotaControls,
     LatencyControls,
+    GuardrailControls,
     ClockControls,
     JobControls,
     ConfigControls,

@@ -23,6 +23,7 @@ DEFAULT_CAP = 1000
 
 #: The runtime operations the history records.
 RECORDED_OPERATIONS = (
+    "ApplyGuardrail",
     "Converse",
     "ConverseStream",
     "CountTokens",
@@ -54,6 +55,8 @@ class CallRecord:
     """What answered: ``default``, ``static``, ``queue``, ``rule:<name>``, ``callable``, ``llm``."""
     injected: str | None = None
     """``fault`` or ``quota`` when the error was injected by a control, not caused by input."""
+    guardrails: list[dict[str, Any]] = field(default_factory=list)
+    """Each guardrail evaluation: id, version, origin, source, action and findings."""
     started_at: float = 0.0
     """When the call arrived, on the behaviour clock (seconds)."""
     duration_ms: float = 0.0

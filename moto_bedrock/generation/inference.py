@@ -34,6 +34,8 @@ class InferenceResult:
     latency_ms: int
     first_byte_ms: int
     stop_sequence: str | None = None
+    trace: dict[str, Any] | None = None
+    """Converse's ``trace`` (``{"guardrail": ...}``) when a guardrail traced the call."""
 
     def additional_response_fields(self, paths: list[str]) -> dict[str, Any]:
         """The native response fields that ``additionalModelResponseFieldPaths`` select.

@@ -224,9 +224,10 @@ def converse_stream_events(
     if additional_fields is not None:
         stop["additionalModelResponseFields"] = additional_fields
     events.append({"messageStop": stop})
-    events.append(
-        {"metadata": {"usage": result.usage, "metrics": {"latencyMs": result.latency_ms}}}
-    )
+    metadata: dict[str, Any] = {"usage": result.usage, "metrics": {"latencyMs": result.latency_ms}}
+    if result.trace is not None:
+        metadata["trace"] = result.trace
+    events.append({"metadata": metadata})
     return events
 
 

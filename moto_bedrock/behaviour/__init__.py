@@ -11,6 +11,7 @@ from __future__ import annotations
 from ..bedrockruntime.exceptions import BedrockError
 from ..generation.responders import Invocation, Reply, Responder
 from ..wire.streaming import StreamSettings
+from .cassettes import CassettePlan
 from .clock import Clock
 from .faults import FaultPlan
 from .latency import LatencyPlan
@@ -29,6 +30,7 @@ class Behaviour:
         self.faults = FaultPlan()
         self.quotas = QuotaPlan()
         self.latency = LatencyPlan()
+        self.cassettes = CassettePlan()
 
     def admit(self, operation: str, model_id: str, requested_id: str) -> None:
         """Raise the injected fault or quota error this call meets, if any.

@@ -384,3 +384,26 @@ def test_a_cassette_file_round_trips_in_json_too(tmp_path: Path) -> None:
     for name in ("c.json", "c.yaml"):
         dump_interactions(tmp_path / name, interactions)
         assert load_interactions(tmp_path / name) == interactions
+
+
+def test_aiobotocore_gets_the_same_replay_as_boto3(
+    aws: Aws, upstream_url: str, tmp_path: Path
+) -> None:
+    import asyncio
+
+    from .test_sdk_errors import aio_client
+
+    path = tmp_path / "aio.yaml"
+    controls = aws.controls()
+    controls.use_cassette(path=str(path), mode="once", upstream={"endpoint_url": upstream_url})
+    runtime = aws.client("bedrock-runtime")
+    recorded = _plain(runtime.converse_stream(modelId=NOVA, messages=[user("Tides")]))
+    controls.use_cassette(path=str(path), mode="none")
+
+    async def replay() -> dict[str, Any]:
+        async with aio_client(aws, "bedrock-runtime") as client:
+            response = await client.converse_stream(modelId=NOVA, messages=[user("Tides")])
+            events = [event async for event in response["stream"]]
+            return {"stream": events}
+
+    assert asyncio.run(replay()) == recorded

@@ -191,7 +191,7 @@ def play(backend: Any, operation: str, params: dict[str, Any]) -> Answer | None:
     None when no cassette is in use. Raises the recorded error of an error interaction, and
     the harness's ValidationException when nothing matches and nothing may be recorded.
     """
-    cassette: Cassette | None = backend.behaviour.cassettes.cassette
+    cassette: Cassette | None = backend.behaviour.cassette.cassette
     if cassette is None or operation not in OPERATIONS:
         return None
     record = backend.history.start(operation, str(params.get("modelId", "")))

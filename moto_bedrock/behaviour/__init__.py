@@ -30,7 +30,7 @@ class Behaviour:
         self.faults = FaultPlan()
         self.quotas = QuotaPlan()
         self.latency = LatencyPlan()
-        self.cassettes = CassettePlan()
+        self.cassette = CassettePlan()
 
     def admit(self, operation: str, model_id: str, requested_id: str) -> None:
         """Raise the injected fault or quota error this call meets, if any.

@@ -370,9 +370,6 @@ class Cassette:
         self.played: set[int] = set()
         self.recorded = 0
         self._patterns = [re.compile(p) for p in settings.redact]
-        # ``all`` starts a new file even if nothing gets recorded, as vcrpy does.
-        if settings.mode == "all":
-            dump_interactions(settings.path, [])
 
     @property
     def name(self) -> str:
@@ -469,9 +466,12 @@ class Cassette:
         }
 
 
+_SETTING_KEYS = ("path", "mode", "upstream", "ignore", "redact")
+
+
 @dataclass
 class CassettePlan:
-    """The cassette in use on one backend, if any."""
+    """The cassette in use on one backend, if any (the ``cassette`` config section)."""
 
     cassette: Cassette | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -486,6 +486,30 @@ class CassettePlan:
         with self.lock:
             cassette, self.cassette = self.cassette, None
         return cassette
+
+    def load_config(self, config: Any) -> None:
+        """``{path, mode, upstream, ignore, redact}`` uses that cassette; ``{}`` none."""
+        if not isinstance(config, Mapping):
+            raise ConfigError(f"must be a mapping; got {type(config).__name__}")
+        unknown = sorted(set(config) - set(_SETTING_KEYS))
+        if unknown:
+            raise ConfigError(f"unknown keys {unknown}; expected some of {list(_SETTING_KEYS)}")
+        if not config:
+            self.eject()
+            return
+        self.use(
+            CassetteSettings.check(
+                config.get("path"),
+                config.get("mode", "none"),
+                config.get("upstream"),
+                config.get("ignore") or [],
+                config.get("redact") or [],
+            )
+        )
+
+    def to_config(self) -> dict[str, Any]:
+        cassette = self.cassette
+        return cassette.settings.describe() if cassette is not None else {}
 
 
 class CassetteControls(ControlBase):
@@ -510,17 +534,17 @@ class CassetteControls(ControlBase):
         replaced by ``<redacted>`` in what is written (and in requests before matching).
         """
         settings = CassetteSettings.check(path, mode, upstream, ignore or [], redact or [])
-        cassette = self._behaviour.cassettes.use(settings)
+        cassette = self._behaviour.cassette.use(settings)
         return cassette.describe()
 
     @operation
     def eject_cassette(self) -> dict[str, Any]:
         """Stop using the cassette; returns what it did (``{}`` when none was in use)."""
-        cassette = self._behaviour.cassettes.eject()
+        cassette = self._behaviour.cassette.eject()
         return cassette.describe() if cassette else {}
 
     @operation
     def get_cassette(self) -> dict[str, Any]:
         """The cassette in use and its counts (``{}`` when none is)."""
-        cassette = self._behaviour.cassettes.cassette
+        cassette = self._behaviour.cassette.cassette
         return cassette.describe() if cassette else {}

@@ -52,9 +52,19 @@ __all__ = [
 #: The areas of :class:`~moto_bedrock.behaviour.Behaviour` a document configures, in the
 #: order they are loaded: the clock first, so that areas which start a time window when
 #: loaded (quotas) start it on the configured clock.
-AREAS = ("clock", "replies", "faults", "quotas", "latency")
+AREAS = ("clock", "replies", "faults", "quotas", "latency", "cassette")
 #: Every section, in the order :func:`dump_config` writes them.
-SECTIONS = ("replies", "faults", "quotas", "latency", "clock", "streaming", "validation", "history")
+SECTIONS = (
+    "replies",
+    "faults",
+    "quotas",
+    "latency",
+    "clock",
+    "cassette",
+    "streaming",
+    "validation",
+    "history",
+)
 #: Every top-level key a document may have.
 KEYS = (*SECTIONS, "regions")
 
@@ -200,6 +210,7 @@ def dump_config(backend: BedrockRuntimeBackend) -> dict[str, Any]:
             "quotas": behaviour.quotas.to_config(),
             "latency": behaviour.latency.to_config(),
             "clock": behaviour.clock.to_config(),
+            "cassette": behaviour.cassette.to_config(),
             "streaming": asdict(backend.stream_settings),
             "validation": {"lenient": sorted(backend.validation.lenient)},
             "history": {"cap": backend.history.cap},

@@ -17,7 +17,7 @@ from moto.core.errors import get_exception_service_model
 from moto.core.models import MockAWS
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from moto_bedrock import services
+from moto_bedrock import _moto, services
 from moto_bedrock.bedrock.models import BedrockBackend, bedrock_backends
 from moto_bedrock.bedrockruntime.exceptions import ValidationException
 from moto_bedrock.bedrockruntime.models import BedrockRuntimeBackend, bedrockruntime_backends

@@ -18,7 +18,17 @@ from moto_bedrock.server import split_args
 from tests.conftest import HAIKU, Aws, free_port, start_server, user
 
 EXAMPLE = Path(__file__).parent / "data" / "bedrock-rules.yaml"
-SECTIONS = ["replies", "faults", "quotas", "latency", "clock", "streaming", "validation", "history"]
+SECTIONS = [
+    "replies",
+    "faults",
+    "quotas",
+    "latency",
+    "clock",
+    "cassette",
+    "streaming",
+    "validation",
+    "history",
+]
 DEFAULT_STREAMING = {
     "chunking": "token",
     "size": 1,
@@ -134,12 +144,12 @@ def test_sections_left_out_are_left_alone(aws: Aws) -> None:
         (
             {"streaming": {}, "fautls": []},
             "unknown top-level key 'fautls'; expected some of replies, faults, quotas, "
-            "latency, clock, streaming, validation, history, regions",
+            "latency, clock, cassette, streaming, validation, history, regions",
         ),
         (
             ["streaming"],
             "a config must be a mapping of sections (replies, faults, quotas, "
-            "latency, clock, streaming, validation, history, regions); got list",
+            "latency, clock, cassette, streaming, validation, history, regions); got list",
         ),
         ({"streaming": {"size": 0}}, "streaming.size must be a positive integer; got 0"),
         (

@@ -181,6 +181,7 @@ def test_the_fixture_reads_as_a_conversation_and_holds_no_credentials(
         assert secret not in text
 
 
+@pytest.mark.slow
 def test_re_recording_an_unchanged_conversation_gives_an_empty_diff(
     aws: Aws, upstream_url: str, tmp_path: Path
 ) -> None:

@@ -76,6 +76,7 @@ __all__ = [
     "moto_random",
     "request_parser",
     "serialize_exact",
+    "unmocked",
 ]
 
 # Our control endpoints: POST /moto-api/bedrock/<operation>, JSON in and out.
@@ -160,6 +161,18 @@ def installed_backends(service: str) -> Any:
     behaviour controls) finds them this way instead of importing the backend modules.
     """
     return moto.backends.get_backend(service)  # type: ignore[call-overload]
+
+
+def unmocked(client: Any) -> Any:
+    """``client`` with moto's interception removed, so its calls reach the real endpoint.
+
+    moto registers one stubber on every botocore client (``before-send``); a client that
+    records from real Bedrock while a mock is active must go past it.
+    """
+    from moto.core.models import botocore_stubber
+
+    client.meta.events.unregister("before-send", botocore_stubber)
+    return client
 
 
 def decorate_class(mock: Any, klass: type) -> type:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
@@ -32,10 +32,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 class BedrockMock:
     """An active-or-not mock of all of AWS with our Bedrock; see :func:`mock_bedrock`."""
 
-    def __init__(self, config: DefaultConfig | None = None) -> None:
+    def __init__(
+        self, config: DefaultConfig | None = None, cassette: Mapping[str, Any] | None = None
+    ) -> None:
         services.install()
         _aio.install()
         self._mock = moto.mock_aws(config=config)
+        self._cassette = dict(cassette) if cassette is not None else None
 
     def control(self, region: str | None = None, account_id: str | None = None) -> BedrockControl:
         """The control API for one region (default: ``AWS_DEFAULT_REGION`` or us-east-1)."""
@@ -49,6 +52,8 @@ class BedrockMock:
     def start(self, reset: bool = True) -> None:
         """Start mocking; ``reset=False`` keeps the state left by an earlier mock."""
         self._mock.start(reset=reset)
+        if self._cassette is not None:
+            self.control().use_cassette(**self._cassette)
 
     def stop(self, remove_data: bool = True) -> None:
         """Stop mocking; ``remove_data=False`` keeps the state for a later mock."""
@@ -93,17 +98,31 @@ class BedrockMock:
 
 
 @overload
-def mock_bedrock(func: F, *, config: DefaultConfig | None = None) -> F: ...
+def mock_bedrock(
+    func: F, *, config: DefaultConfig | None = None, cassette: Mapping[str, Any] | None = None
+) -> F: ...
 @overload
-def mock_bedrock(func: None = None, *, config: DefaultConfig | None = None) -> BedrockMock: ...
+def mock_bedrock(
+    func: None = None,
+    *,
+    config: DefaultConfig | None = None,
+    cassette: Mapping[str, Any] | None = None,
+) -> BedrockMock: ...
 
 
-def mock_bedrock(func: F | None = None, *, config: DefaultConfig | None = None) -> F | BedrockMock:
+def mock_bedrock(
+    func: F | None = None,
+    *,
+    config: DefaultConfig | None = None,
+    cassette: Mapping[str, Any] | None = None,
+) -> F | BedrockMock:
     """Mock all of AWS, with moto-bedrock serving ``bedrock`` and ``bedrock-runtime``.
 
     Use it like ``moto.mock_aws``: ``@mock_bedrock`` on a function (sync or async) or a
     test class, ``with mock_bedrock():``, or ``m = mock_bedrock(); m.start(); m.stop()``.
     Under ``TEST_SERVER_MODE=true`` it points boto3 at the running server instead.
+    ``cassette`` (``{"path": ..., "mode": ..., "upstream": ...}``, as ``use_cassette``
+    takes) records and replays runtime calls while the mock is active.
     """
-    mock = BedrockMock(config)
+    mock = BedrockMock(config, cassette)
     return mock if func is None else mock(func)

@@ -10,6 +10,11 @@ neither fixture.
 * ``@pytest.mark.bedrock_config("rules.yaml", ...)``: config files (relative to the test
   file) or dicts loaded into whichever of the fixtures the test uses, module and class
   marks first, the test's own last.
+* ``@pytest.mark.bedrock_cassette("name", mode=..., upstream=..., ignore=..., redact=...)``:
+  record and replay the test's runtime calls with ``cassettes/<name>.yaml`` beside the test
+  file (``--bedrock-cassette-dir`` moves it; the name defaults to the test's).
+  ``--bedrock-record-mode`` sets the mode of every cassette in the run, and
+  ``--bedrock-upstream URL`` where recording forwards to (default: real Bedrock).
 
 When a test using a fixture fails, its call history is added to the report as a
 "bedrock call history" section.
@@ -40,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = ["BedrockFixture", "BedrockServer", "BedrockServerFixture"]
 
 MARKER = "bedrock_config"
+CASSETTE_MARKER = "bedrock_cassette"
 REGION = "us-east-1"
 SECTION = "bedrock call history"
 STARTUP_TIMEOUT = 60.0
@@ -51,11 +57,36 @@ _HANDLES = pytest.StashKey[list["BedrockFixture"]]()
 _DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("moto-bedrock")
+    group.addoption(
+        "--bedrock-record-mode",
+        choices=("none", "once", "new_episodes", "all"),
+        default=None,
+        help="record mode of every bedrock_cassette in this run (default: each marker's, or none)",
+    )
+    group.addoption(
+        "--bedrock-cassette-dir",
+        default=None,
+        help="folder of the cassette files (default: cassettes/ beside each test file)",
+    )
+    group.addoption(
+        "--bedrock-upstream",
+        default=None,
+        help="endpoint URL recording forwards to (default: real Bedrock, your credentials)",
+    )
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers",
         f"{MARKER}(*sources): load moto-bedrock config files (paths relative to the test "
         "file) or dicts into the bedrock / bedrock_server fixture the test uses",
+    )
+    config.addinivalue_line(
+        "markers",
+        f"{CASSETTE_MARKER}(name=None, mode='none', upstream=None, ignore=(), redact=()): "
+        "record and replay the test's bedrock-runtime calls as a readable fixture",
     )
 
 
@@ -64,12 +95,13 @@ def pytest_runtest_call(item: pytest.Item) -> None:
     # A marker on a test that has no mock to load it into would silently do nothing.
     # Checked once fixtures are set up, so a fixture requested indirectly counts too.
     # (Module- and class-level marks are meant for the tests below them that do have one.)
-    own = any(mark.name == MARKER for mark in getattr(item, "own_markers", []))
-    if own and not item.stash.get(_HANDLES, None):
-        pytest.fail(
-            f"@pytest.mark.{MARKER} needs the bedrock or bedrock_server fixture in the test",
-            pytrace=False,
-        )
+    for marker in (MARKER, CASSETTE_MARKER):
+        own = any(mark.name == marker for mark in getattr(item, "own_markers", []))
+        if own and not item.stash.get(_HANDLES, None):
+            pytest.fail(
+                f"@pytest.mark.{marker} needs the bedrock or bedrock_server fixture in the test",
+                pytrace=False,
+            )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -260,6 +292,40 @@ def _load_marked_configs(request: pytest.FixtureRequest, handle: BedrockFixture)
                 pytest.fail(f"@pytest.mark.{MARKER}: {error}", pytrace=False)
 
 
+def _cassette_name(request: pytest.FixtureRequest) -> str:
+    """The test's name as a file name (parametrized ids kept, odd characters replaced)."""
+    name = "".join(c if c.isalnum() or c in "-_." else "_" for c in request.node.name)
+    return name.strip("._") or "cassette"
+
+
+def _use_marked_cassette(request: pytest.FixtureRequest, handle: BedrockFixture) -> None:
+    from .wire.streaming import ConfigError
+
+    marker = request.node.get_closest_marker(CASSETTE_MARKER)
+    if marker is None:
+        return
+    options = dict(marker.kwargs)
+    if len(marker.args) > 1:
+        pytest.fail(f"@pytest.mark.{CASSETTE_MARKER} takes one name", pytrace=False)
+    name = marker.args[0] if marker.args else options.pop("name", None) or _cassette_name(request)
+    config = request.config
+    folder_option = config.getoption("--bedrock-cassette-dir")
+    folder = (
+        Path(config.rootpath) / folder_option
+        if folder_option
+        else Path(request.node.path).parent / "cassettes"
+    )
+    path = folder / (name if Path(name).suffix in (".yaml", ".yml", ".json") else f"{name}.yaml")
+    options["mode"] = config.getoption("--bedrock-record-mode") or options.get("mode", "none")
+    upstream = config.getoption("--bedrock-upstream")
+    if upstream:
+        options["upstream"] = {**(options.get("upstream") or {}), "endpoint_url": upstream}
+    try:
+        handle.control.use_cassette(path=str(path), **options)
+    except (ConfigError, TypeError) as error:
+        pytest.fail(f"@pytest.mark.{CASSETTE_MARKER}: {error}", pytrace=False)
+
+
 @pytest.fixture
 def bedrock(request: pytest.FixtureRequest) -> Iterator[BedrockFixture]:
     """An in-process ``mock_bedrock`` active for this test, with its control and clients."""
@@ -269,6 +335,7 @@ def bedrock(request: pytest.FixtureRequest) -> Iterator[BedrockFixture]:
         handle = BedrockFixture(mock.control(REGION), mock)
         _remember(request, handle)
         _load_marked_configs(request, handle)
+        _use_marked_cassette(request, handle)
         yield handle
 
 
@@ -291,4 +358,5 @@ def bedrock_server(
     handle.reset()
     _remember(request, handle)
     _load_marked_configs(request, handle)
+    _use_marked_cassette(request, handle)
     return handle

@@ -26,6 +26,7 @@ SECTIONS = [
     "guardrails",
     "clock",
     "jobs",
+    "cassette",
     "streaming",
     "validation",
     "history",
@@ -145,12 +146,12 @@ def test_sections_left_out_are_left_alone(aws: Aws) -> None:
         (
             {"streaming": {}, "fautls": []},
             "unknown top-level key 'fautls'; expected some of replies, faults, quotas, "
-            "latency, guardrails, clock, jobs, streaming, validation, history, regions",
+            "latency, guardrails, clock, jobs, cassette, streaming, validation, history, regions",
         ),
         (
             ["streaming"],
             "a config must be a mapping of sections (replies, faults, quotas, "
-            "latency, guardrails, clock, jobs, streaming, validation, history, regions); got list",
+            "latency, guardrails, clock, jobs, cassette, streaming, validation, history, regions); got list",
         ),
         ({"streaming": {"size": 0}}, "streaming.size must be a positive integer; got 0"),
         (

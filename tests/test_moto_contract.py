@@ -8,14 +8,16 @@ from __future__ import annotations
 import inspect
 from typing import Any
 
+import boto3
 import moto
 import moto.backends
+import pytest
 from moto.core.base_backend import BackendDict
 from moto.core.errors import get_exception_service_model
 from moto.core.models import MockAWS
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-from moto_bedrock import services
+from moto_bedrock import _moto, services
 from moto_bedrock.bedrock.models import BedrockBackend, bedrock_backends
 from moto_bedrock.bedrockruntime.exceptions import ValidationException
 from moto_bedrock.bedrockruntime.models import BedrockRuntimeBackend, bedrockruntime_backends
@@ -118,3 +120,19 @@ def test_every_error_class_lives_where_moto_can_find_its_service() -> None:
 
     for cls in subclasses(BedrockError):
         assert cls.__module__.split(".")[1] in ("bedrock", "bedrockruntime"), cls
+
+
+def test_an_unmocked_client_skips_motos_stubber(monkeypatch: pytest.MonkeyPatch) -> None:
+    # _moto.unmocked relies on moto intercepting through one "before-send" handler that
+    # every client gets: a recording client must reach the real endpoint past it.
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    seen: list[str] = []
+    monkeypatch.setattr(
+        BotocoreStubber, "__call__", lambda self, event_name, request, **kw: seen.append(event_name)
+    )
+    mocked = boto3.client("bedrock-runtime", region_name="us-east-1")
+    free = _moto.unmocked(boto3.client("bedrock-runtime", region_name="us-east-1"))
+    for client in (mocked, free):
+        client.meta.events.emit("before-send.bedrock-runtime.Converse", request=None)
+    assert seen == ["before-send.bedrock-runtime.Converse"]

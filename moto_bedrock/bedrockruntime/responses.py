@@ -10,6 +10,7 @@ from ..generation.codecs import malformed
 from ..wire.protocol import BedrockProtocol, ExactResult, StreamResult
 from ..wire.validation import MAX_JSON_DEPTH, too_deep
 from .models import BedrockRuntimeBackend, bedrockruntime_backends
+from .recording import Answer, play
 
 
 def _native_body(body: Any) -> bytes:
@@ -44,10 +45,18 @@ class BedrockRuntimeResponse(BedrockProtocol):
             "guardrail_config": self._get_param("guardrailConfig"),
         }
 
+    def _played(self, operation: str) -> Answer | None:
+        """The cassette's answer to this call, when a cassette is in use (record/replay)."""
+        return play(self.backend, operation, self.params)
+
     def converse(self) -> ActionResult:
+        if answer := self._played("Converse"):
+            return ExactResult(answer.output)
         return ExactResult(self.backend.converse(**self._converse_request()))
 
     def converse_stream(self) -> ActionResult:
+        if answer := self._played("ConverseStream"):
+            return StreamResult(answer.stream_plan(self.backend.behaviour.clock.sleep))
         return StreamResult(self.backend.converse_stream(**self._converse_request()))
 
     def _native_guardrail(self) -> dict[str, str | None]:
@@ -58,6 +67,8 @@ class BedrockRuntimeResponse(BedrockProtocol):
         }
 
     def apply_guardrail(self) -> ActionResult:
+        if answer := self._played("ApplyGuardrail"):
+            return ActionResult(answer.output)
         return ActionResult(
             self.backend.apply_guardrail(
                 self._get_param("guardrailIdentifier"),
@@ -69,6 +80,9 @@ class BedrockRuntimeResponse(BedrockProtocol):
         )
 
     def invoke_model(self) -> ActionResult:
+        if answer := self._played("InvokeModel"):
+            self.response_headers.update(answer.headers)
+            return ActionResult(answer.output)
         body, counts = self.backend.invoke_model(
             self._get_param("modelId"),
             _native_body(self._get_param("body")),
@@ -85,6 +99,15 @@ class BedrockRuntimeResponse(BedrockProtocol):
         return ActionResult({"body": body, "contentType": "application/json"})
 
     def invoke_model_with_response_stream(self) -> ActionResult:
+        if answer := self._played("InvokeModelWithResponseStream"):
+            return StreamResult(
+                answer.stream_plan(self.backend.behaviour.clock.sleep),
+                headers={
+                    "X-Amzn-Bedrock-Content-Type": answer.output.get(
+                        "contentType", "application/json"
+                    )
+                },
+            )
         plan = self.backend.invoke_model_with_response_stream(
             self._get_param("modelId"),
             _native_body(self._get_param("body")),
@@ -93,6 +116,8 @@ class BedrockRuntimeResponse(BedrockProtocol):
         return StreamResult(plan, headers={"X-Amzn-Bedrock-Content-Type": "application/json"})
 
     def count_tokens(self) -> ActionResult:
+        if answer := self._played("CountTokens"):
+            return ExactResult(answer.output)
         request = self._get_param("input")
         if isinstance(request, dict) and isinstance(request.get("invokeModel"), dict):
             _native_body(request["invokeModel"].get("body"))

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from ..bedrockruntime.exceptions import BedrockError
 from ..generation.responders import Invocation, Reply, Responder
 from ..wire.streaming import StreamSettings
+from .cassettes import CassettePlan
 from .clock import Clock
 from .faults import FaultPlan
 from .guardrails import GuardrailForcing
@@ -38,6 +39,7 @@ class Behaviour:
         self.latency = LatencyPlan()
         self.jobs = JobPlan()
         self.guardrails = GuardrailForcing()
+        self.cassette = CassettePlan()
 
     @property
     def clock(self) -> Clock:

@@ -52,7 +52,7 @@ __all__ = [
 #: The areas of :class:`~moto_bedrock.behaviour.Behaviour` a document configures, in the
 #: order they are loaded: the clock first, so that areas which start a time window when
 #: loaded (quotas) start it on the configured clock.
-AREAS = ("clock", "replies", "faults", "quotas", "latency", "guardrails", "jobs")
+AREAS = ("clock", "replies", "faults", "quotas", "latency", "guardrails", "jobs", "cassette")
 #: Every section, in the order :func:`dump_config` writes them.
 SECTIONS = (
     "replies",
@@ -62,6 +62,7 @@ SECTIONS = (
     "guardrails",
     "clock",
     "jobs",
+    "cassette",
     "streaming",
     "validation",
     "history",
@@ -213,6 +214,7 @@ def dump_config(backend: BedrockRuntimeBackend) -> dict[str, Any]:
             "guardrails": behaviour.guardrails.to_config(),
             "clock": behaviour.clock.to_config(),
             "jobs": behaviour.jobs.to_config(),
+            "cassette": behaviour.cassette.to_config(),
             "streaming": asdict(backend.stream_settings),
             "validation": {"lenient": sorted(backend.validation.lenient)},
             "history": {"cap": backend.history.cap},

@@ -20,6 +20,7 @@ from moto.core.models import DEFAULT_ACCOUNT_ID
 from ..rules import JOB_RULES, RULES, ValidationPolicy
 from ..wire.streaming import ConfigError, StreamFault, StreamSettings
 from .base import ControlBase, operation, operations_of
+from .cassettes import CassetteControls
 from .clock import ClockControls
 from .config import ConfigControls
 from .faults import FaultControls
@@ -50,6 +51,7 @@ class BedrockControl(
     ClockControls,
     JobControls,
     ConfigControls,
+    CassetteControls,
     ControlBase,
 ):
     """Controls for the mocked Bedrock of one account and region."""

@@ -16,7 +16,14 @@ from ..behaviour.config import apply_startup_config
 from ..behaviour.history import CallHistory, CallRecord
 from ..catalog import FoundationModel, load_catalog
 from ..catalog.resolution import ResolvedModel, resolve_model
-from ..generation.codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
+from ..generation.codecs import (
+    MakeId,
+    NativeRequest,
+    answer_whole,
+    codec_for,
+    kind_of,
+    malformed,
+)
 from ..generation.ids import IdFactory
 from ..generation.inference import InferenceResult, PromptCache, finish, input_token_count
 from ..generation.responders import DefaultResponder, Invocation, Responder
@@ -306,13 +313,8 @@ class BedrockRuntimeBackend(BaseBackend):
             model = self._admitted(record, model_id)
             codec = self._codec("InvokeModel", model)
             native = self._native_body(body)
-            kind = kind_of(codec)
-            if kind != "text":
-                response, input_tokens = (
-                    codec.embed(native, model)
-                    if kind == "embedding"
-                    else codec.generate(native, model)
-                )
+            if kind_of(codec) != "text":
+                response, input_tokens = answer_whole(codec, native, model)
                 record.usage = {"inputTokens": input_tokens, "outputTokens": 0}
                 self.behaviour.settle(model.model_id, model_id, input_tokens)
                 counts = {
@@ -391,11 +393,8 @@ class BedrockRuntimeBackend(BaseBackend):
             return input_token_count(invocation)
         codec = self._codec("CountTokens", model)
         native = self._native_body(request["invokeModel"].get("body", b""))
-        kind = kind_of(codec)
-        if kind == "embedding":
-            return int(codec.embed(native, model)[1])
-        if kind == "image":
-            return int(codec.generate(native, model)[1])
+        if kind_of(codec) != "text":
+            return answer_whole(codec, native, model)[1]
         invocation = self._native_invocation("CountTokens", codec, model, model_id, native)
         return input_token_count(invocation)
 

@@ -10,7 +10,10 @@ Three kinds of codec module, found by family name (``nova-canvas`` → ``nova_ca
   objects, without the final invocation metrics, which the backend adds) and
   ``delta_text(chunk) -> str | None`` (the text a stream object carries, for pacing);
 * **embedding** codecs define ``embed(body, model) -> (response, input_tokens)``;
-* **image** codecs define ``generate(body, model) -> (response, input_tokens)``.
+* **image** codecs define ``generate(body, model) -> (response, input_tokens)``;
+* **rerank** codecs define ``rerank(body, model) -> (response, input_tokens)``.
+
+:func:`answer_whole` answers a body with any of the last three (they do not stream).
 
 Every codec rejects a bad body with :func:`malformed`, Bedrock's JSON-schema style text;
 the checks that produce those texts live in :mod:`._schema`.
@@ -31,6 +34,7 @@ __all__ = [
     "MakeId",
     "NativeRequest",
     "Pieces",
+    "answer_whole",
     "codec_for",
     "malformed",
     "reply_text",
@@ -86,9 +90,21 @@ def codec_for(family: str) -> ModuleType | None:
 
 
 def kind_of(codec: ModuleType) -> str:
-    """``text``, ``embedding`` or ``image``: which of the interfaces above a codec has."""
+    """``text``, ``embedding``, ``image`` or ``rerank``: which interface above a codec has."""
     if hasattr(codec, "embed"):
         return "embedding"
     if hasattr(codec, "generate"):
         return "image"
+    if hasattr(codec, "rerank"):
+        return "rerank"
     return "text"
+
+
+def answer_whole(codec: ModuleType, body: dict[str, Any], model: Any) -> tuple[dict[str, Any], int]:
+    """(response, input tokens) of an embedding, image or rerank body."""
+    kind = kind_of(codec)
+    answer = (
+        codec.embed if kind == "embedding" else codec.generate if kind == "image" else codec.rerank
+    )
+    response, tokens = answer(body, model)
+    return response, int(tokens)

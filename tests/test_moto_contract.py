@@ -117,4 +117,8 @@ def test_every_error_class_lives_where_moto_can_find_its_service() -> None:
         return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
 
     for cls in subclasses(BedrockError):
-        assert cls.__module__.split(".")[1] in ("bedrock", "bedrockruntime"), cls
+        assert cls.__module__.split(".")[1] in (
+            "bedrock",
+            "bedrockruntime",
+            "bedrockagentruntime",
+        ), cls

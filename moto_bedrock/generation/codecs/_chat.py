@@ -211,12 +211,8 @@ def _tools(body: dict[str, Any]) -> list[dict[str, Any]]:
     return specs
 
 
-def _tool_config(body: dict[str, Any]) -> dict[str, Any] | None:
-    if "tools" not in body or not body["tools"]:
-        if "tools" in body:
-            array(body["tools"], "#/tools")
-        return None
-    config: dict[str, Any] = {"tools": _tools(body)}
+def _tool_choice(body: dict[str, Any]) -> dict[str, Any] | None:
+    """The Converse toolChoice of ``tool_choice`` (None: ``none``, which Converse lacks)."""
     choice = body.get("tool_choice", "auto")
     if isinstance(choice, dict):
         check_keys(choice, "#/tool_choice", ("function",), ("type", "function"))
@@ -224,13 +220,21 @@ def _tool_config(body: dict[str, Any]) -> dict[str, Any] | None:
         check_type(function, "JSONObject", "#/tool_choice/function")
         check_keys(function, "#/tool_choice/function", ("name",), ("name",))
         check_type(function["name"], "String", "#/tool_choice/function/name")
-        config["toolChoice"] = {"tool": {"name": function["name"]}}
-        return config
+        return {"tool": {"name": function["name"]}}
     check_type(choice, "String", "#/tool_choice")
     check_enum(choice, TOOL_CHOICES, "#/tool_choice")
-    # Converse has no "none": the tools stay in the prompt (and its count), unforced.
-    if choice != "none":
-        config["toolChoice"] = {"any": {}} if choice == "required" else {"auto": {}}
+    # With "none" the tools stay in the prompt (and its count), unforced.
+    return None if choice == "none" else {"any": {}} if choice == "required" else {"auto": {}}
+
+
+def _tool_config(body: dict[str, Any]) -> dict[str, Any] | None:
+    choice = _tool_choice(body)
+    tools = _tools(body) if "tools" in body else []
+    if not tools:
+        return None
+    config: dict[str, Any] = {"tools": tools}
+    if choice is not None:
+        config["toolChoice"] = choice
     return config
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from moto.core.request import Request
 from moto.core.responses import ActionResult
 from moto.core.routing import get_service_router
-from werkzeug.wrappers import Request
 
 from ..wire.protocol import BedrockProtocol
 from .models import BedrockAgentRuntimeBackend, bedrockagentruntime_backends
@@ -25,7 +25,7 @@ class BedrockAgentRuntimeResponse(BedrockProtocol):
         """Whether a request (a WSGI environ) is one of the operations this class answers."""
         try:
             router = get_service_router("bedrock-agent-runtime")
-            operation, _ = router.match(Request(environ.copy()))  # type: ignore[arg-type]
+            operation, _ = router.match(Request(environ.copy()))
         except Exception:  # no bedrock-agent-runtime operation has this route
             return False
         return cls()._is_model_driven(operation.name)

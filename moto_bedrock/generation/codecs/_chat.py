@@ -40,7 +40,7 @@ from ..inference import InferenceResult
 from . import MakeId, NativeRequest, Pieces, malformed
 from ._schema import array, check_enum, check_keys, check_range, check_type, optional, strings
 
-__all__ = ["ChatCodec", "Dialect", "delta_text", "text_of"]
+__all__ = ["ChatCodec", "Dialect", "delta_text", "text_of", "tool_calls"]
 
 # OpenAI chat-completion request keys Bedrock passes to these models (unknown keys are
 # refused the schema way; the list is OpenAI's, which Bedrock's page points to).
@@ -313,7 +313,8 @@ def _parts(result: InferenceResult) -> tuple[str, str]:
     return reasoning, text
 
 
-def _tool_calls(result: InferenceResult) -> list[dict[str, Any]]:
+def tool_calls(result: InferenceResult) -> list[dict[str, Any]]:
+    """The reply's toolUse blocks as OpenAI ``tool_calls`` (arguments as JSON text)."""
     return [
         {
             "id": b["toolUse"]["toolUseId"],
@@ -342,7 +343,7 @@ def _message_of(result: InferenceResult, dialect: Dialect) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant"}
     if dialect.reasoning_tags and reasoning:
         text = f"<reasoning>{reasoning}</reasoning>{text}"
-    calls = _tool_calls(result)
+    calls = tool_calls(result)
     message["content"] = text if text or not calls else None
     if reasoning and not dialect.reasoning_tags:
         message["reasoning_content"] = reasoning
@@ -385,7 +386,7 @@ def stream(
     elif reasoning:
         text = f"<reasoning>{reasoning}</reasoning>{text}"
     deltas += [{"content": piece} for piece in pieces(text)] if text else []
-    deltas += [{"tool_calls": [{"index": i, **call}]} for i, call in enumerate(_tool_calls(result))]
+    deltas += [{"tool_calls": [{"index": i, **call}]} for i, call in enumerate(tool_calls(result))]
     if not deltas:
         deltas = [{"content": ""}]
     deltas[0] = {"role": "assistant", **deltas[0]}

@@ -23,6 +23,7 @@ def test_the_sections_have_examples() -> None:
     assert len(examples()) == 3
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", examples(), ids=lambda s: s.split("\n", 1)[0][:40])
 def test_example_runs_as_written(source: str) -> None:
     exec(compile(source, str(DOC), "exec"), {})

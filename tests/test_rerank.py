@@ -183,3 +183,11 @@ def test_agent_runtime_rerank_errors(aws: Aws) -> None:
     )
     assert error["Code"] == "ValidationException"
     assert "textDocument" in error["Message"]
+
+
+def test_other_agent_runtime_operations_say_they_are_not_emulated(aws: Aws) -> None:
+    client = aws.client("bedrock-agent-runtime")
+    with pytest.raises(ClientError) as info:
+        client.retrieve(knowledgeBaseId="KB12345678", retrievalQuery={"text": "x"})
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
+    assert info.value.response["Error"]["Code"] == "NotImplementedException"

@@ -22,13 +22,16 @@ class BedrockAgentRuntimeResponse(BedrockProtocol):
 
     @classmethod
     def claims(cls, environ: dict[str, Any]) -> bool:
-        """Whether a request (a WSGI environ) is one of the operations this class answers."""
+        """Whether a request (a WSGI environ) names a bedrock-agent-runtime operation.
+
+        Every operation is claimed, so one this class does not answer gets the same explicit
+        501 in both modes rather than another Bedrock service's UnknownOperationException.
+        """
         try:
-            router = get_service_router("bedrock-agent-runtime")
-            operation, _ = router.match(Request(environ.copy()))
+            get_service_router("bedrock-agent-runtime").match(Request(environ.copy()))
         except Exception:  # no bedrock-agent-runtime operation has this route
             return False
-        return cls()._is_model_driven(operation.name)
+        return True
 
     @property
     def backend(self) -> BedrockAgentRuntimeBackend:

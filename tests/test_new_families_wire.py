@@ -204,3 +204,29 @@ def test_pegasus_answers_about_a_video_and_streams(aws: Aws) -> None:
     chunks = [json.loads(event["chunk"]["bytes"]) for event in stream["body"]]
     assert "".join(c["message"] for c in chunks) == reply["message"]
     assert chunks[-1]["finishReason"] == "stop"
+
+
+WAV = base64.b64encode(b"RIFF\x24\x00\x00\x00WAVEfmt " + bytes(20)).decode()
+
+
+@pytest.mark.parametrize(
+    ("model_id", "part"),
+    [
+        (
+            "mistral.voxtral-small-24b-2507",
+            {"type": "input_audio", "input_audio": {"data": WAV, "format": "wav"}},
+        ),
+        ("qwen.qwen3-vl-235b-a22b", {"type": "image_url", "image_url": {"url": PNG}}),
+    ],
+)
+def test_audio_and_images_reach_the_models_that_take_them(
+    aws: Aws, model_id: str, part: dict[str, Any]
+) -> None:
+    content = [part, {"type": "text", "text": "Describe this."}]
+    reply, headers = invoke(aws, model_id, {"messages": [{"role": "user", "content": content}]})
+    assert reply["choices"][0]["message"]["content"]
+    text_only, _ = invoke(
+        aws, model_id, {"messages": [{"role": "user", "content": "Describe this."}]}
+    )
+    # The media counts as input, so the call with it reports more input tokens.
+    assert int(headers["x-amzn-bedrock-input-token-count"]) > text_only["usage"]["prompt_tokens"]

@@ -23,6 +23,7 @@ __all__ = ["InferenceResult", "PromptCache", "finish", "input_token_count", "too
 # An image is charged a flat amount: we do not decode images to learn their size. Claude
 # charges about (width * height) / 750 tokens, so 1,600 is a mid-sized (~1,100 px) image.
 IMAGE_TOKENS = 1600
+AUDIO_BYTES_PER_TOKEN = 2560
 
 
 @dataclass
@@ -84,6 +85,11 @@ def _block_tokens(block: dict[str, Any]) -> int:
         data = source.get("bytes", b"")
         # Four bytes a token: a fair average for extracted document text.
         return max(1, len(data) // 4) if isinstance(data, (bytes, str)) else 1
+    if "audio" in block:
+        data = block["audio"].get("source", {}).get("bytes", b"")
+        # Voxtral's rate, 12.5 tokens a second, read as 16 kHz 16-bit mono (2,560 bytes a
+        # token); audio is not decoded, so this is an approximation (unverified for Bedrock).
+        return max(1, len(data) // AUDIO_BYTES_PER_TOKEN) if isinstance(data, bytes) else 1
     if "reasoningContent" in block:
         return count_tokens(block["reasoningContent"].get("reasoningText", {}).get("text", ""))
     if "guardContent" in block:

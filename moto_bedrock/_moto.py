@@ -30,7 +30,12 @@ breaks any of it fails loudly):
   no state between requests, so one parser per operation can take the JSON body we have
   already decoded (:func:`request_parser`);
 * moto's rest-json result serializer, for a body-only output shape, writes each non-null
-  member under its wire name with the conversions :func:`serialize_exact` reproduces.
+  member under its wire name with the conversions :func:`serialize_exact` reproduces;
+* for a service moto has no package for (bedrock-agent-runtime), ``get_backend`` imports
+  ``moto.<name>`` (so a module placed in ``sys.modules`` under that name is found), both
+  modes find the service from ``moto.backend_index.backend_url_patterns``, and the server
+  names the service of a request signed for ``bedrock`` in
+  ``DomainDispatcherApplication.infer_service_region_host`` (see :func:`serve_service`).
 """
 
 from __future__ import annotations
@@ -38,10 +43,14 @@ from __future__ import annotations
 import base64
 import inspect
 import json
+import re
+import sys
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from types import ModuleType
 from typing import Any
 
+import moto.backend_index
 import moto.backends
 import moto.bedrock
 import moto.bedrock.models
@@ -76,6 +85,7 @@ __all__ = [
     "moto_random",
     "request_parser",
     "serialize_exact",
+    "serve_service",
     "unmocked",
 ]
 
@@ -152,6 +162,51 @@ def install(bedrock_backends: Any, bedrockruntime_backends: Any, control: Any) -
         # Only classes registered with find_actions_directly are answered differently.
         moto.core.responses.method_names_from_class = _method_names  # type: ignore[attr-defined]
         _installed = True
+
+
+#: Services moto lacks that we serve: endpoint prefix -> does a request belong to it.
+_extra_services: dict[str, Callable[[dict[str, Any]], bool]] = {}
+
+
+def serve_service(
+    endpoint_prefix: str, module: ModuleType, claims: Callable[[dict[str, Any]], bool]
+) -> None:
+    """Serve a service moto has no package for (idempotent); ``module`` is its package.
+
+    ``module`` must hold ``<name>_backends`` (name: the prefix without dashes) and live in
+    ``moto_bedrock.<name>`` (so errors find their service). ``claims(environ)`` says whether
+    a request the server sees signed for ``bedrock`` (the signing name every Bedrock service
+    shares) is one of this service's operations.
+    """
+    name = endpoint_prefix.replace("-", "")
+    with _lock:
+        if endpoint_prefix in _extra_services:
+            return
+        sys.modules[f"moto.{name}"] = module
+        setattr(moto, name, module)
+        pattern = re.compile(rf"https?://{re.escape(endpoint_prefix)}\.(.+)\.amazonaws\.com")
+        moto.backend_index.backend_url_patterns.append((name, pattern))
+        if not _extra_services:
+            _route_bedrock_signed_requests()
+        _extra_services[endpoint_prefix] = claims
+
+
+def _route_bedrock_signed_requests() -> None:
+    """Let the server hand a request signed for ``bedrock`` to a service we added."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    infer = DomainDispatcherApplication.infer_service_region_host
+
+    def infer_service_region_host(self: Any, environ: dict[str, Any], path: str) -> str | None:
+        host = infer(self, environ, path)
+        # moto names the plain "bedrock" host when none of its Bedrock services has the route.
+        if host is not None and host.startswith("bedrock."):
+            for prefix, claims in _extra_services.items():
+                if claims(environ):
+                    return prefix + host[len("bedrock") :]
+        return host
+
+    DomainDispatcherApplication.infer_service_region_host = infer_service_region_host  # type: ignore[method-assign]
 
 
 def installed_backends(service: str) -> Any:

@@ -6,8 +6,9 @@ so :mod:`moto_bedrock._moto` — the seam into moto — can stay at the bottom.
 
 from __future__ import annotations
 
-from . import _moto
+from . import _moto, bedrockagentruntime
 from .bedrock.models import bedrock_backends
+from .bedrockagentruntime.responses import BedrockAgentRuntimeResponse
 from .bedrockruntime.models import bedrockruntime_backends
 from .behaviour.control import http_control
 
@@ -17,6 +18,10 @@ __all__ = ["install", "is_installed"]
 def install() -> None:
     """Have moto serve our ``bedrock`` and ``bedrock-runtime`` (idempotent)."""
     _moto.install(bedrock_backends, bedrockruntime_backends, http_control)
+    # moto has no bedrock-agent-runtime package: ours stands in for it.
+    _moto.serve_service(
+        "bedrock-agent-runtime", bedrockagentruntime, BedrockAgentRuntimeResponse.claims
+    )
 
 
 def is_installed() -> bool:

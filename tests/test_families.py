@@ -43,6 +43,25 @@ BODIES: dict[str, dict[str, Any]] = {
     "titan-image": {**IMAGE, "imageGenerationConfig": {"width": 512, "height": 512}},
     "nova-canvas": {**IMAGE, "imageGenerationConfig": {"width": 320, "height": 320}},
     "stability": {"prompt": "a lighthouse at dusk", "aspect_ratio": "1:1"},
+    **{
+        key: {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 20}
+        for key in ("openai_chat", "qwen", "deepseek_v3", "writer", "mistral_chat_v2", "voxtral")
+    },
+    "twelvelabs_pegasus": {
+        "inputPrompt": "Hi",
+        "mediaSource": {"s3Location": {"uri": "s3://bucket/clip.mp4"}},
+        "maxOutputTokens": 20,
+    },
+    "nova_mm_embed": {
+        "taskType": "SINGLE_EMBEDDING",
+        "singleEmbeddingParams": {
+            "embeddingPurpose": "GENERIC_INDEX",
+            "text": {"truncationMode": "END", "value": "Hi there"},
+        },
+    },
+    "twelvelabs_marengo": {"inputType": "text", "inputText": "Hi there"},
+    "cohere_rerank": {"query": "Hi", "documents": ["Hi there"], "api_version": 2},
+    "amazon_rerank": {"query": "Hi", "documents": ["Hi there"]},
 }
 NOT_SYNCHRONOUS = {"nova-reel", "nova-sonic"}  # StartAsyncInvoke / bidirectional streaming
 

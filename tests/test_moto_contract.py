@@ -119,7 +119,28 @@ def test_every_error_class_lives_where_moto_can_find_its_service() -> None:
         return [c for sub in cls.__subclasses__() for c in (sub, *subclasses(sub))]
 
     for cls in subclasses(BedrockError):
-        assert cls.__module__.split(".")[1] in ("bedrock", "bedrockruntime"), cls
+        assert cls.__module__.split(".")[1] in (
+            "bedrock",
+            "bedrockruntime",
+            "bedrockagentruntime",
+        ), cls
+
+
+def test_moto_serves_bedrock_agent_runtime_through_our_package() -> None:
+    # serve_service relies on get_backend importing "moto.<name>", on the URL pattern list
+    # both modes read, and on the server's hook that names a request's service.
+    import moto.backend_index
+    import moto.backends
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    from moto_bedrock import services
+    from moto_bedrock.bedrockagentruntime import bedrockagentruntime_backends
+
+    services.install()
+    assert moto.backends.get_backend("bedrock-agent-runtime") is bedrockagentruntime_backends  # type: ignore[call-overload]
+    names = [name for name, _ in moto.backend_index.backend_url_patterns]
+    assert names.count("bedrockagentruntime") == 1
+    assert callable(DomainDispatcherApplication.infer_service_region_host)
 
 
 def test_an_unmocked_client_skips_motos_stubber(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -18,7 +18,14 @@ from ..behaviour.config import apply_startup_config
 from ..behaviour.history import CallHistory, CallRecord
 from ..catalog import FoundationModel, load_catalog
 from ..catalog.resolution import ResolvedModel, resolve_model
-from ..generation.codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
+from ..generation.codecs import (
+    MakeId,
+    NativeRequest,
+    answer_whole,
+    codec_for,
+    kind_of,
+    malformed,
+)
 from ..generation.ids import IdFactory
 from ..generation.inference import InferenceResult, PromptCache, finish, input_token_count
 from ..generation.responders import DefaultResponder, Invocation, Responder
@@ -476,11 +483,7 @@ class BedrockRuntimeBackend(BaseBackend):
             kind = kind_of(codec)
             record.bodies["kind"] = kind
             if kind != "text":
-                response, input_tokens = (
-                    codec.embed(native, model)
-                    if kind == "embedding"
-                    else codec.generate(native, model)
-                )
+                response, input_tokens = answer_whole(codec, native, model)
                 record.usage = {"inputTokens": input_tokens, "outputTokens": 0}
                 record.bodies["output"] = response
                 self.behaviour.settle(model.model_id, model_id, input_tokens)
@@ -571,11 +574,8 @@ class BedrockRuntimeBackend(BaseBackend):
             return input_token_count(invocation)
         codec = self._codec("CountTokens", model)
         native = self._native_body(request["invokeModel"].get("body", b""))
-        kind = kind_of(codec)
-        if kind == "embedding":
-            return int(codec.embed(native, model)[1])
-        if kind == "image":
-            return int(codec.generate(native, model)[1])
+        if kind_of(codec) != "text":
+            return answer_whole(codec, native, model)[1]
         invocation = self._native_invocation("CountTokens", codec, model, model_id, native)
         return input_token_count(invocation)
 

@@ -10,7 +10,10 @@ Three kinds of codec module, found by family name (``nova-canvas`` → ``nova_ca
   objects, without the final invocation metrics, which the backend adds) and
   ``delta_text(chunk) -> str | None`` (the text a stream object carries, for pacing);
 * **embedding** codecs define ``embed(body, model) -> (response, input_tokens)``;
-* **image** codecs define ``generate(body, model) -> (response, input_tokens)``.
+* **image** codecs define ``generate(body, model) -> (response, input_tokens)``;
+* **rerank** codecs define ``rerank(body, model) -> (response, input_tokens)``.
+
+:func:`answer_whole` answers a body with any of the last three (they do not stream).
 
 Every codec rejects a bad body with :func:`malformed`, Bedrock's JSON-schema style text;
 the checks that produce those texts live in :mod:`._schema`.
@@ -31,6 +34,7 @@ __all__ = [
     "MakeId",
     "NativeRequest",
     "Pieces",
+    "answer_whole",
     "codec_for",
     "malformed",
     "reply_text",
@@ -74,20 +78,9 @@ def titan_too_many_tokens(limit: int, count: int) -> ValidationException:
     )
 
 
-#: Families whose own codec is not written yet but whose older sibling's body they accept:
-#: Cohere Embed v4 takes Embed v3's ``texts`` body (its ``inputs`` body needs its own codec).
-_INTERIM = {"cohere_embed_v4": "cohere_embed"}
-
-
 def codec_for(family: str) -> ModuleType | None:
     """The codec module of a model family, or None if that family is not emulated yet."""
-    found = _codec_module(family.replace("-", "_"))
-    if found is None and family in _INTERIM:
-        return _codec_module(_INTERIM[family])
-    return found
-
-
-def _codec_module(name: str) -> ModuleType | None:
+    name = family.replace("-", "_")
     try:
         return importlib.import_module(f"{__name__}.{name}")
     except ModuleNotFoundError as error:
@@ -97,9 +90,21 @@ def _codec_module(name: str) -> ModuleType | None:
 
 
 def kind_of(codec: ModuleType) -> str:
-    """``text``, ``embedding`` or ``image``: which of the interfaces above a codec has."""
+    """``text``, ``embedding``, ``image`` or ``rerank``: which interface above a codec has."""
     if hasattr(codec, "embed"):
         return "embedding"
     if hasattr(codec, "generate"):
         return "image"
+    if hasattr(codec, "rerank"):
+        return "rerank"
     return "text"
+
+
+def answer_whole(codec: ModuleType, body: dict[str, Any], model: Any) -> tuple[dict[str, Any], int]:
+    """(response, input tokens) of an embedding, image or rerank body."""
+    kind = kind_of(codec)
+    answer = (
+        codec.embed if kind == "embedding" else codec.generate if kind == "image" else codec.rerank
+    )
+    response, tokens = answer(body, model)
+    return response, int(tokens)

@@ -15,6 +15,7 @@ from typing import Any
 from ...catalog import FoundationModel
 from ..inference import InferenceResult
 from . import MakeId, NativeRequest, Pieces, malformed
+from ._chat import tool_calls as _tool_calls
 from ._schema import array, check_enum, check_keys, check_type, optional, strings
 
 # Unknown keys are rejected as for the other native bodies; that Jamba's schema is closed
@@ -178,21 +179,6 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
 def _chat_id(make_id: MakeId) -> str:
     # AI21's ids are "chat-" and 32 hex digits; hashing a fresh id keeps them reproducible.
     return "chat-" + hashlib.sha256(make_id("", 22).encode()).hexdigest()[:32]
-
-
-def _tool_calls(result: InferenceResult) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": b["toolUse"]["toolUseId"],
-            "type": "function",
-            "function": {
-                "name": b["toolUse"]["name"],
-                "arguments": json.dumps(b["toolUse"].get("input", {})),
-            },
-        }
-        for b in result.content
-        if "toolUse" in b
-    ]
 
 
 def _usage(result: InferenceResult) -> dict[str, int]:

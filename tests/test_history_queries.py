@@ -32,6 +32,7 @@ RECORD_KEYS = {
     "injected",
     "started_at",
     "duration_ms",
+    "routed_model_arn",
 }
 
 

@@ -1,7 +1,9 @@
-"""The ``bedrock`` control-plane backend.
+"""The ``bedrock`` control-plane backend: one per account and region.
 
-It extends moto's own backend (custom models, customization jobs, logging configuration,
-tags) with the foundation-model catalog, system inference profiles and model availability.
+It owns the behaviour clock and the shared machinery (``common``), holds each resource
+family (one module each, or the data-driven ``engine``), answers every operation through
+:meth:`BedrockBackend.answer`, and tells the runtime what a resource ARN used as
+``modelId`` invokes (``invocables``).
 """
 
 from __future__ import annotations

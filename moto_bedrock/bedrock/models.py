@@ -8,6 +8,7 @@ family (one module each, or the data-driven ``engine``), answers every operation
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from moto.core.base_backend import BackendDict
@@ -54,9 +55,11 @@ class BedrockBackend(MotoBedrockBackend):
     routers: PromptRouters
     reasoning: AutomatedReasoning
     invocables: Invocables
+    lock: threading.RLock
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
+        self.lock = threading.RLock()
         #: The behaviour clock of this account and region; the runtime backend reads it too.
         self.clock = Clock()
         #: What every resource family shares: ARNs, tags, the clock (see ``common``).
@@ -89,9 +92,10 @@ class BedrockBackend(MotoBedrockBackend):
     def answer(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """The output of ``operation`` for parsed ``params`` (member names to values)."""
         handler = HANDLERS.get(operation)
-        if handler is not None:
-            return handler(self, params)
-        return self.engine.call(operation, params)
+        with self.lock:  # server mode answers requests on many threads at once
+            if handler is not None:
+                return handler(self, params)
+            return self.engine.call(operation, params)
 
     # -- foundation models --------------------------------------------------------------
 

@@ -413,3 +413,58 @@ def test_an_update_reprovisions_and_every_runtime_operation_takes_the_arn(client
     counted = runtime.count_tokens(modelId=arn, input={"invokeModel": {"body": body}})
     assert counted["inputTokens"] > 0
     assert controls.history().last["resolved_model_id"] == f"{HAIKU}:200k"
+
+
+def test_refusals_are_modeled_errors(clients: Any) -> None:
+    control, _, _ = clients
+    fm = f"arn:aws:bedrock:{REGION}::foundation-model/"
+    control.create_inference_profile(
+        inferenceProfileName="taken", modelSource={"copyFrom": fm + HAIKU}
+    )
+    refusals = {
+        "name taken": lambda: control.create_inference_profile(
+            inferenceProfileName="taken", modelSource={"copyFrom": fm + HAIKU}
+        ),
+        "unknown model": lambda: control.create_inference_profile(
+            inferenceProfileName="other", modelSource={"copyFrom": fm + "acme.nothing-v1:0"}
+        ),
+        "system profile": lambda: control.delete_inference_profile(
+            inferenceProfileIdentifier=f"us.{NOVA_LITE}"
+        ),
+        "one model": lambda: control.create_prompt_router(
+            promptRouterName="solo",
+            models=[{"modelArn": fm + HAIKU}],
+            fallbackModel={"modelArn": fm + HAIKU},
+            routingCriteria={"responseQualityDifference": 0.0},
+        ),
+        "fallback outside": lambda: control.create_prompt_router(
+            promptRouterName="odd",
+            models=[{"modelArn": fm + HAIKU}, {"modelArn": fm + SONNET}],
+            fallbackModel={"modelArn": fm + NOVA_LITE},
+            routingCriteria={"responseQualityDifference": 0.0},
+        ),
+        "not customizable": lambda: control.create_model_customization_job(
+            jobName="j",
+            customModelName="m",
+            roleArn=ROLE,
+            baseModelIdentifier=HAIKU,
+            trainingDataConfig={"s3Uri": "s3://training-bucket/train.jsonl"},
+            outputDataConfig={"s3Uri": "s3://training-bucket/out/"},
+            hyperParameters={},
+        ),
+        "copy of nothing": lambda: control.create_model_copy_job(
+            sourceModelArn=f"arn:aws:bedrock:{REGION}:{ACCOUNT}:custom-model/"
+            f"{NOVA_LITE}/abcdefghijkl",
+            targetModelName="copy",
+        ),
+    }
+    codes = {name: error_of(call)[0] for name, call in refusals.items()}
+    assert codes == {
+        "name taken": "ConflictException",
+        "unknown model": "ResourceNotFoundException",
+        "system profile": "ValidationException",
+        "one model": "ValidationException",
+        "fallback outside": "ValidationException",
+        "not customizable": "ValidationException",
+        "copy of nothing": "ResourceNotFoundException",
+    }

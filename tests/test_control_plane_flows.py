@@ -6,8 +6,11 @@ import json
 from typing import Any
 
 import pytest
+import requests
 from botocore.exceptions import ClientError
 
+from moto_bedrock._moto import moto_random
+from moto_bedrock.bedrock.models import bedrock_backends
 from moto_bedrock.bedrock.routers import SHORT_PROMPT_CHARS
 
 from .conftest import HAIKU, REGION, Aws, user
@@ -16,6 +19,7 @@ NOVA_LITE = "amazon.nova-lite-v1:0"
 SONNET = "anthropic.claude-3-5-sonnet-20240620-v1:0"
 ROLE = "arn:aws:iam::123456789012:role/bedrock-jobs"
 START = 1_700_000_000
+ACCOUNT = "123456789012"
 
 
 @pytest.fixture
@@ -359,3 +363,108 @@ def test_an_engine_family_keeps_state_statuses_pages_and_tags(clients: Any) -> N
     assert error_of(lambda: control.get_evaluation_job(jobIdentifier=arns[0]))[0] == (
         "ResourceNotFoundException"
     )
+
+
+def test_ids_and_arns_repeat_under_motos_seed(aws: Aws) -> None:
+    def seeded_arn() -> str:
+        if aws.endpoint_url is None:
+            bedrock_backends[ACCOUNT][REGION].reset()
+            moto_random.seed(42)
+        else:
+            requests.post(f"{aws.endpoint_url}/moto-api/reset", timeout=5).raise_for_status()
+            requests.post(f"{aws.endpoint_url}/moto-api/seed?a=42", timeout=5).raise_for_status()
+        return str(
+            aws.client("bedrock").create_inference_profile(
+                inferenceProfileName=f"seeded-{len(arns)}",
+                modelSource={"copyFrom": f"arn:aws:bedrock:{REGION}::foundation-model/{HAIKU}"},
+            )["inferenceProfileArn"]
+        )
+
+    arns: list[str] = []
+    arns.append(seeded_arn())
+    arns.append(seeded_arn())
+    assert arns[0].rsplit("/", 1)[1] == arns[1].rsplit("/", 1)[1]
+
+
+def test_an_update_reprovisions_and_every_runtime_operation_takes_the_arn(clients: Any) -> None:
+    control, runtime, controls = clients
+    arn = control.create_provisioned_model_throughput(
+        provisionedModelName="swap", modelId=f"{HAIKU}:48k", modelUnits=1
+    )["provisionedModelArn"]
+    controls.advance_clock(seconds=600)
+    control.update_provisioned_model_throughput(
+        provisionedModelId=arn,
+        desiredModelId=f"{HAIKU}:200k",
+        desiredProvisionedModelName="swapped",
+    )
+    pt = control.get_provisioned_model_throughput(provisionedModelId=arn)
+    assert (pt["status"], pt["provisionedModelName"]) == ("Updating", "swapped")
+    assert pt["modelArn"].endswith(":48k") and pt["desiredModelArn"].endswith(":200k")
+    controls.advance_clock(seconds=600)
+    pt = control.get_provisioned_model_throughput(provisionedModelId=arn)
+    assert (pt["status"], pt["modelArn"][-5:]) == ("InService", ":200k")
+
+    message = {"role": "user", "content": [{"type": "text", "text": "hi"}]}
+    body = json.dumps(
+        {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 20, "messages": [message]}
+    )
+    chunks = runtime.invoke_model_with_response_stream(modelId=arn, body=body)["body"]
+    assert sum(1 for event in chunks if "chunk" in event) > 1
+    counted = runtime.count_tokens(modelId=arn, input={"invokeModel": {"body": body}})
+    assert counted["inputTokens"] > 0
+    assert controls.history().last["resolved_model_id"] == f"{HAIKU}:200k"
+
+
+def test_refusals_are_modeled_errors(clients: Any) -> None:
+    control, _, _ = clients
+    fm = f"arn:aws:bedrock:{REGION}::foundation-model/"
+    control.create_inference_profile(
+        inferenceProfileName="taken", modelSource={"copyFrom": fm + HAIKU}
+    )
+    refusals = {
+        "name taken": lambda: control.create_inference_profile(
+            inferenceProfileName="taken", modelSource={"copyFrom": fm + HAIKU}
+        ),
+        "unknown model": lambda: control.create_inference_profile(
+            inferenceProfileName="other", modelSource={"copyFrom": fm + "acme.nothing-v1:0"}
+        ),
+        "system profile": lambda: control.delete_inference_profile(
+            inferenceProfileIdentifier=f"us.{NOVA_LITE}"
+        ),
+        "one model": lambda: control.create_prompt_router(
+            promptRouterName="solo",
+            models=[{"modelArn": fm + HAIKU}],
+            fallbackModel={"modelArn": fm + HAIKU},
+            routingCriteria={"responseQualityDifference": 0.0},
+        ),
+        "fallback outside": lambda: control.create_prompt_router(
+            promptRouterName="odd",
+            models=[{"modelArn": fm + HAIKU}, {"modelArn": fm + SONNET}],
+            fallbackModel={"modelArn": fm + NOVA_LITE},
+            routingCriteria={"responseQualityDifference": 0.0},
+        ),
+        "not customizable": lambda: control.create_model_customization_job(
+            jobName="j",
+            customModelName="m",
+            roleArn=ROLE,
+            baseModelIdentifier=HAIKU,
+            trainingDataConfig={"s3Uri": "s3://training-bucket/train.jsonl"},
+            outputDataConfig={"s3Uri": "s3://training-bucket/out/"},
+            hyperParameters={},
+        ),
+        "copy of nothing": lambda: control.create_model_copy_job(
+            sourceModelArn=f"arn:aws:bedrock:{REGION}:{ACCOUNT}:custom-model/"
+            f"{NOVA_LITE}/abcdefghijkl",
+            targetModelName="copy",
+        ),
+    }
+    codes = {name: error_of(call)[0] for name, call in refusals.items()}
+    assert codes == {
+        "name taken": "ConflictException",
+        "unknown model": "ResourceNotFoundException",
+        "system profile": "ValidationException",
+        "one model": "ValidationException",
+        "fallback outside": "ValidationException",
+        "not customizable": "ValidationException",
+        "copy of nothing": "ResourceNotFoundException",
+    }

@@ -265,9 +265,10 @@ def test_moto_handlers_get_type_checked_input(
 
 def test_moto_handler_errors_are_sent_in_bedrock_format(aws: Aws) -> None:
     # Was: {"__type": ...} with a bare error-type header, and 400 for every code.
+    # (Custom models are ours now, no longer moto's handler; the wire format is the point.)
     response = signed_request("GET", f"{_control_url(aws)}/custom-models/nope")
     message = _modeled(response, 404, "ResourceNotFoundException")["message"]
-    assert message == "Custom model nope not found"
+    assert message == "Custom model nope not found."
 
 
 def test_an_error_moto_cannot_place_is_still_modeled(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,11 +1,14 @@
-"""The ``bedrock`` control-plane backend.
+"""The ``bedrock`` control-plane backend: one per account and region.
 
-It extends moto's own backend (custom models, customization jobs, logging configuration,
-tags) with the foundation-model catalog, system inference profiles and model availability.
+It owns the behaviour clock and the shared machinery (``common``), holds each resource
+family (one module each, or the data-driven ``engine``), answers every operation through
+:meth:`BedrockBackend.answer`, and tells the runtime what a resource ARN used as
+``modelId`` invokes (``invocables``).
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from moto.core.base_backend import BackendDict
@@ -58,9 +61,11 @@ class BedrockBackend(MotoBedrockBackend):
     reasoning: AutomatedReasoning
     invocables: Invocables
     guardrails: GuardrailStore
+    lock: threading.RLock
 
     def __init__(self, region_name: str, account_id: str) -> None:
         super().__init__(region_name, account_id)
+        self.lock = threading.RLock()
         #: The behaviour clock of this account and region; the runtime backend reads it too.
         self.clock = Clock()
         #: What every resource family shares: ARNs, tags, the clock (see ``common``).
@@ -96,9 +101,10 @@ class BedrockBackend(MotoBedrockBackend):
     def answer(self, operation: str, params: dict[str, Any]) -> dict[str, Any]:
         """The output of ``operation`` for parsed ``params`` (member names to values)."""
         handler = HANDLERS.get(operation)
-        if handler is not None:
-            return handler(self, params)
-        return self.engine.call(operation, params)
+        with self.lock:  # server mode answers requests on many threads at once
+            if handler is not None:
+                return handler(self, params)
+            return self.engine.call(operation, params)
 
     # -- model invocation logging (invocation_logging.py) ---------------------------------
 

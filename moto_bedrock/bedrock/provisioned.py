@@ -5,15 +5,13 @@ then ``InService``; an update that changes its model or units makes it ``Updatin
 same time. Its ARN (``provisioned-model/<12 chars>``) is a runtime ``modelId`` only while
 ``InService``.
 
-Besides catalog models listing ``PROVISIONED`` and custom models, the provisioned-only
-context-length variants (``<base model id>:<n>k``, such as ``...-v1:0:48k``) are accepted
-and answer like their base model. Until the catalog lists those variants they are
-recognised by that id pattern alone.
+Its model is a catalog model listing ``PROVISIONED`` (which includes the catalog's
+provisioned-only context-length variants, such as ``...-v1:0:48k``: those answer only
+through a provisioned ARN) or a custom model.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,7 +32,7 @@ from .common import (
 )
 from .invocable import Target
 
-__all__ = ["ModelRef", "ProvisionedThroughput", "provisioned_variant"]
+__all__ = ["ModelRef", "ProvisionedThroughput"]
 
 RESOURCE_TYPE = "provisioned-model"
 PROVISIONING_SECONDS = 600.0
@@ -47,8 +45,6 @@ NOT_FOUND = "Provisioned model {id} not found."
 NOT_PROVISIONABLE = "The model {id} does not support provisioned throughput."
 NOT_IN_SERVICE = "The provisioned model {arn} is not in service (status: {status})."
 
-_VARIANT = re.compile(r"(?P<base>.+):(?P<context>\d+k)")
-
 
 @dataclass(frozen=True)
 class ModelRef:
@@ -57,12 +53,6 @@ class ModelRef:
     arn: str
     catalog_id: str
     foundation_arn: str
-
-
-def provisioned_variant(model_id: str) -> str | None:
-    """The base model id of a provisioned-only context-length variant id, if it is one."""
-    match = _VARIANT.fullmatch(model_id.rsplit("foundation-model/", 1)[-1])
-    return match.group("base") if match else None
 
 
 @dataclass
@@ -87,17 +77,14 @@ class ProvisionedThroughput:
         )
 
     def model_ref(self, model_id: str) -> ModelRef:
-        """The model ``model_id`` (id or ARN, foundation, variant or custom) names."""
+        """The model ``model_id`` (id or ARN, foundation or custom) names."""
         custom = self.custom_model(model_id)
         if custom is not None:
             return custom
-        region, partition = self.scope.region, self.scope.partition
-        base = provisioned_variant(model_id)
-        model = find_foundation_model(load_catalog(), base or model_id, region)
-        if model is None or (base is None and "PROVISIONED" not in model.inference_types_supported):
+        model = find_foundation_model(load_catalog(), model_id, self.scope.region)
+        if model is None or "PROVISIONED" not in model.inference_types_supported:
             raise ValidationException(NOT_PROVISIONABLE.format(id=model_id))
-        variant_id = f"{model.model_id}:{model_id.rsplit(':', 1)[1]}" if base else model.model_id
-        arn = f"arn:{partition}:bedrock:{region}::foundation-model/{variant_id}"
+        arn = model.arn(self.scope.region, self.scope.partition)
         return ModelRef(arn, model.model_id, arn)
 
     def _view(self, resource_id: str, p: Provisioned, summary: bool) -> dict[str, Any]:

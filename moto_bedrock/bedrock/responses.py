@@ -1,4 +1,9 @@
-"""``bedrock`` control-plane requests: moto's handlers plus our model-driven ones."""
+"""``bedrock`` control-plane requests, parsed and validated from botocore's model.
+
+Every operation has a handler: the catalog reads are written out here; every other one
+hands its parsed parameters to :meth:`BedrockBackend.answer`. Only the invocation logging
+configuration is still moto's own handler.
+"""
 
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ def _snake_case(name: str) -> str:
 
 
 class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
-    """Adds the catalog operations; everything else is moto's ``BedrockResponse``."""
+    """Our handlers for every operation but MOTO_KEEPS (moto's class is the base for those)."""
 
     #: Every operation but those still answered by moto's hand-written handlers.
     model_driven_actions = frozenset(_snake_case(name) for name in OPERATIONS) - MOTO_KEEPS

@@ -49,7 +49,9 @@ _PREFIX = 5
 _LEADS = frozenset(
     "ask tell show find list call check look search let make use invoke run book send create "
     "compute calculate multiply add convert translate summarize explain describe write hello "
-    "hi hey thanks thank please give get set".split()
+    "hi hey thanks thank please give get set extract analyze analyse parse classify identify "
+    "determine return generate provide fetch retrieve compare count rate review recommend "
+    "schedule plan".split()
 )
 
 _PLACE = frozenset(

@@ -44,7 +44,7 @@ def test_every_runtime_call_is_recorded(aws: Aws, runtime: Any) -> None:
     assert first["error"] is None
     assert calls[2]["model_id"] == f"us.{HAIKU}" and calls[2]["resolved_model_id"] == HAIKU
     assert calls[2]["request"]["messages"] == [user("Third")]
-    assert calls[3]["usage"] == {"inputTokens": 1}
+    assert calls[3]["usage"] == {"inputTokens": 1 + 7}  # "Fourth" and Claude's template
     assert calls[4]["error"] == {
         "code": "ValidationException",
         "message": "The provided model identifier is invalid.",

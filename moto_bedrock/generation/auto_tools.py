@@ -45,6 +45,14 @@ _GENERIC = frozenset(
     "specified provided based".split()
 )
 _PREFIX = 5
+#: Words that start a request rather than name something ("Tell", "Please", "Hello").
+_LEADS = frozenset(
+    "ask tell show find list call check look search let make use invoke run book send create "
+    "compute calculate multiply add convert translate summarize explain describe write hello "
+    "hi hey thanks thank please give get set extract analyze analyse parse classify identify "
+    "determine return generate provide fetch retrieve compare count rate review recommend "
+    "schedule plan".split()
+)
 
 _PLACE = frozenset(
     "city town location place destination origin country region address where state area".split()
@@ -128,9 +136,10 @@ def message_values(text: str) -> dict[str, list[str]]:
     for match in _NAME.finditer(text):
         value = match.group().strip()
         before = text[: match.start()]
-        if _SENTENCE_START.search(before):
-            # A sentence's first word is capitalised anyway: drop it.
-            value = value.partition(" ")[2].strip()
+        first, _, rest = value.partition(" ")
+        if _SENTENCE_START.search(before) and first.lower() in _LEADS | _STOPWORDS:
+            # A sentence's first word is capitalised anyway: "Ask Ada" names Ada.
+            value = rest.strip()
         if not value or value == "I":
             continue
         if any(value in q for q in quoted):
@@ -195,7 +204,8 @@ def _valid(schema: dict[str, Any], value: Any) -> bool:
     if "$ref" in schema or "$dynamicRef" in schema:
         return False  # no root here to resolve it against; keep the synthesized value
     try:
-        return bool(Draft202012Validator(schema).is_valid(value))
+        checker = Draft202012Validator.FORMAT_CHECKER
+        return bool(Draft202012Validator(schema, format_checker=checker).is_valid(value))
     except (SchemaError, RecursionError, TypeError, ValueError):
         return False
 

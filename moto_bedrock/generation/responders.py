@@ -401,7 +401,7 @@ class DefaultResponder:
         # An unknown forced tool is refused by the tool-choice-known rule; when that rule is
         # waived, the reply is what it would be without the forced choice.
         if tool is not None and any(t["name"] == tool for t in offered_tools(invocation)):
-            block = make_tool_use(invocation, tool)
+            block = _call_with_message_values(invocation, tool)
             # With a forced choice Claude goes straight to the call: no text block before it.
             return Reply(content=[block], stop_reason="tool_use")
         if json_text is not None:
@@ -420,11 +420,14 @@ def _auto_tool_use(invocation: Invocation) -> dict[str, Any] | None:
         return None
     message = invocation.user_text()
     name = auto_tool_choice(offered_tools(invocation), message)
-    if name is None:
-        return None
+    return None if name is None else _call_with_message_values(invocation, name)
+
+
+def _call_with_message_values(invocation: Invocation, name: str) -> dict[str, Any]:
+    """A call of offered tool ``name`` whose input takes values from the last user text."""
     spec = next(t for t in offered_tools(invocation) if t["name"] == name)
     drafted = make_tool_use(invocation, name)["toolUse"]["input"]
-    filled = fill_from_message(_tool_input_schema(spec), drafted, message)
+    filled = fill_from_message(_tool_input_schema(spec), drafted, invocation.user_text())
     return make_tool_use(invocation, name, filled)
 
 

@@ -19,8 +19,9 @@ from ._schema import array, check_enum, check_keys, check_range, check_type
 
 ANTHROPIC_VERSION = "bedrock-2023-05-31"
 #: Every ``anthropic_version`` Anthropic's Bedrock SDKs send: ``bedrock-2023-05-31`` (the
-#: Python, TypeScript, Ruby and other SDKs' DEFAULT_VERSION) and ``2026-10-21`` (sent by the
-#: anthropic 2.x ``AnthropicBedrock`` client; seen in client traffic, not in AWS's docs).
+#: Python, TypeScript, Ruby and other SDKs' DEFAULT_VERSION before 2.x) and ``2026-10-21``
+#: (anthropic 2.x's ``ANTHROPIC_API_VERSION``, which its ``AnthropicBedrock`` puts in every
+#: body; not in AWS's docs).
 ANTHROPIC_VERSIONS = (ANTHROPIC_VERSION, "2026-10-21")
 KNOWN_KEYS = {
     "anthropic_version",

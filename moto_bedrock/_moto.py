@@ -30,7 +30,14 @@ breaks any of it fails loudly):
   no state between requests, so one parser per operation can take the JSON body we have
   already decoded (:func:`request_parser`);
 * moto's rest-json result serializer, for a body-only output shape, writes each non-null
-  member under its wire name with the conversions :func:`serialize_exact` reproduces.
+  member under its wire name with the conversions :func:`serialize_exact` reproduces;
+* ``DomainDispatcherApplication.get_backend_for_host(host)`` depends on ``host`` alone (moto's
+  module folders and ``backend_url_patterns`` do not change while it runs), so
+  :func:`wsgi_app` remembers its answers (``tests/test_routing_cache.py`` proves it over
+  every URL pattern moto has);
+* moto's server keeps an underscored header only for the names
+  ``should_preserve_original_header_name`` accepts, and records their spelling in the environ
+  under ``PRESERVED_HEADER_NAMES_ENVIRON_KEY`` (:func:`preserved_header_environ`).
 """
 
 from __future__ import annotations
@@ -56,6 +63,11 @@ from moto.bedrockagent.responses import AgentsforBedrockResponse
 from moto.core.eventstream import EventStream, EventStreamEncoder
 from moto.core.models import MockAWS
 from moto.core.parse import PROTOCOL_PARSERS, RestJSONParser
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+    environ_key_for_header,
+    should_preserve_original_header_name,
+)
 from moto.core.responses import ActionContext
 from moto.core.serialize import DefaultAttributePicker, RestJSONSerializer
 
@@ -68,8 +80,10 @@ __all__ = [
     "find_actions_directly",
     "install",
     "installed_backends",
+    "preserved_header_environ",
     "request_parser",
     "serialize_exact",
+    "wsgi_app",
 ]
 
 # Our control endpoints: POST /moto-api/bedrock/<operation>, JSON in and out.
@@ -438,3 +452,71 @@ def serialize_exact(context: ActionContext, result: Any) -> tuple[int, dict[str,
     serializer = serializer_cls(operation_model=operation, value_picker=DefaultAttributePicker())
     serialized = serializer.serialize(result)
     return serialized["status_code"], serialized["headers"], serialized["body"]
+
+
+# -- server ----------------------------------------------------------------------------
+
+#: How many distinct hosts the routing cache remembers (a client may send any Host header).
+ROUTING_CACHE_SIZE = 1024
+
+
+class _RoutingCache:
+    """``get_backend_for_host`` answers, remembered per host (bounded, least recently used).
+
+    moto answers by listing its own package folder and trying every service's URL regexes
+    in turn, on every request; the answer depends on the host alone.
+    """
+
+    def __init__(self, lookup: Callable[[str | None], Any], size: int = ROUTING_CACHE_SIZE):
+        self._lookup = lookup
+        self._size = size
+        self._answers: dict[str | None, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, host: str | None) -> Any:
+        answers = self._answers
+        with self._lock:
+            found = host in answers
+            if found:
+                answer = answers.pop(host)
+                answers[host] = answer  # re-inserted: the most recently used is last
+        if not found:
+            answer = self._lookup(host)
+            with self._lock:
+                answers[host] = answer
+                while len(answers) > self._size:
+                    del answers[next(iter(answers))]
+        return answer
+
+
+def wsgi_app() -> Any:
+    """moto's server application (every service), with its host routing remembered."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    app = DomainDispatcherApplication(create_backend_app)
+    uncached = app.get_backend_for_host
+    app.get_backend_for_host = _RoutingCache(uncached)  # type: ignore[method-assign]
+    return app
+
+
+def preserved_header_environ(
+    headers: Iterable[tuple[str, str]], dashed: set[str]
+) -> dict[str, Any]:
+    """The environ entries moto's own server makes of underscored request headers.
+
+    ``headers`` are (name, value) as the client spelled them; ``dashed`` the environ keys the
+    headers without an underscore took, which an underscored name never replaces.
+    """
+    names: dict[str, str] = {}
+    values: dict[str, list[str]] = {}
+    for name, value in headers:
+        if not should_preserve_original_header_name(name):
+            continue
+        key = environ_key_for_header(name)
+        if key in dashed:
+            continue
+        names.setdefault(key, name)
+        values.setdefault(key, []).append(value.replace("\r\n", ""))
+    environ: dict[str, Any] = {key: ",".join(found) for key, found in values.items()}
+    environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = names
+    return environ

@@ -66,6 +66,9 @@ def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
             key = f"HTTP_{key}"
         environ[key] = f"{environ[key]},{value}" if key in environ else value
     environ.update(preserved_header_environ(underscored, set(environ)))
+    # The whole body is read already; HTTP/2 (and chunked HTTP/1.1) may not state its size.
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input_terminated"] = True
     environ.setdefault("HTTP_HOST", f"{server[0]}:{server[1]}")
     return environ
 

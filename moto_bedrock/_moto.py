@@ -88,6 +88,8 @@ __all__ = [
 
 # Our control endpoints: POST /moto-api/bedrock/<operation>, JSON in and out.
 CONTROL_PATH = "{0}/moto-api/bedrock/(?P<operation>[a-z_]+)$"
+# GET /moto-api/bedrock/: a summary of the server's state.
+SUMMARY_PATH = "{0}/moto-api/bedrock/?$"
 
 _lock = threading.Lock()
 _installed = False
@@ -156,6 +158,7 @@ def install(bedrock_backends: Any, bedrockruntime_backends: Any, control: Any) -
         from moto.moto_api._internal import urls as moto_api_urls
 
         moto_api_urls.url_paths[CONTROL_PATH] = control
+        moto_api_urls.url_paths[SUMMARY_PATH] = control
         # Only classes registered with find_actions_directly are answered differently.
         moto.core.responses.method_names_from_class = _method_names  # type: ignore[attr-defined]
         _installed = True

@@ -18,7 +18,6 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 
 from moto_bedrock._moto import ROUTING_CACHE_SIZE, _RoutingCache, wsgi_app
 
-
 if hasattr(re, "_parser"):  # Python 3.11+
     from re import _constants as sre
     from re import _parser as sre_parse

@@ -34,8 +34,10 @@ def test_the_dockerfile_builds_and_runs_the_server() -> None:
         [binary, "build", "-t", TAG, str(ROOT)], capture_output=True, text=True, timeout=1200
     )
     output = build.stdout + build.stderr
-    if build.returncode != 0 and "python:3.12-slim" in output and (
-        "pull" in output or "resolve" in output or "not found" in output
+    if (
+        build.returncode != 0
+        and "python:3.12-slim" in output
+        and ("pull" in output or "resolve" in output or "not found" in output)
     ):
         pytest.skip(f"the base image python:3.12-slim is not reachable:\n{output[-500:]}")
     assert build.returncode == 0, output[-3000:]

@@ -2,7 +2,8 @@
 
 Each page's ```python blocks run in order in one namespace (a later block may use what an
 earlier one defined), with ``http://127.0.0.1:5000`` pointing at this session's server,
-reset before each page; a ``test_*`` function a block defines is called. Blocks that are
+reset before each page (and this process's state, which a
+``ThreadedBedrockServer`` example serves); a ``test_*`` function a block defines is called. Blocks that are
 fragments of a larger program are listed in ``FRAGMENTS`` with the reason: they must still
 fail, so making one runnable means taking it off the list.
 """
@@ -15,6 +16,8 @@ from typing import Any
 
 import pytest
 import requests
+
+from moto_bedrock import mock_bedrock
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 BLOCK = re.compile(r"^```(\w*)\n(.*?)^```", re.S | re.M)
@@ -58,6 +61,8 @@ def run_block(code: str, name: str, namespace: dict[str, Any], server_url: str) 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_python_example_runs_as_written(page: str, server_url: str) -> None:
     requests.post(f"{server_url}/moto-api/reset", timeout=10).raise_for_status()
+    with mock_bedrock():  # starting a mock resets this process's state too
+        pass
     namespace: dict[str, Any] = {"__name__": f"docs.{page}"}
     for index, code in enumerate(python_blocks(DOCS / page)):
         name = f"docs/{page} python block {index + 1}"

@@ -36,6 +36,13 @@ breaks any of it fails loudly):
   modes find the service from ``moto.backend_index.backend_url_patterns``, and the server
   names the service of a request signed for ``bedrock`` in
   ``DomainDispatcherApplication.infer_service_region_host`` (see :func:`serve_service`).
+* ``DomainDispatcherApplication.get_backend_for_host(host)`` depends on ``host`` alone (moto's
+  module folders and ``backend_url_patterns`` do not change while it runs), so
+  :func:`wsgi_app` remembers its answers (``tests/test_routing_cache.py`` proves it over
+  every URL pattern moto has);
+* moto's server keeps an underscored header only for the names
+  ``should_preserve_original_header_name`` accepts, and records their spelling in the environ
+  under ``PRESERVED_HEADER_NAMES_ENVIRON_KEY`` (:func:`preserved_header_environ`).
 """
 
 from __future__ import annotations
@@ -66,6 +73,11 @@ from moto.core.eventstream import EventStream, EventStreamEncoder
 from moto.core.exceptions import InvalidToken as InvalidPageToken
 from moto.core.models import MockAWS
 from moto.core.parse import PROTOCOL_PARSERS, RestJSONParser
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+    environ_key_for_header,
+    should_preserve_original_header_name,
+)
 from moto.core.responses import ActionContext
 from moto.core.serialize import DefaultAttributePicker, RestJSONSerializer
 from moto.moto_api._internal import mock_random as moto_random
@@ -83,14 +95,18 @@ __all__ = [
     "install",
     "installed_backends",
     "moto_random",
+    "preserved_header_environ",
     "request_parser",
     "serialize_exact",
     "serve_service",
     "unmocked",
+    "wsgi_app",
 ]
 
 # Our control endpoints: POST /moto-api/bedrock/<operation>, JSON in and out.
 CONTROL_PATH = "{0}/moto-api/bedrock/(?P<operation>[a-z_]+)$"
+# GET /moto-api/bedrock/: a summary of the server's state.
+SUMMARY_PATH = "{0}/moto-api/bedrock/?$"
 
 _lock = threading.Lock()
 _installed = False
@@ -159,6 +175,7 @@ def install(bedrock_backends: Any, bedrockruntime_backends: Any, control: Any) -
         from moto.moto_api._internal import urls as moto_api_urls
 
         moto_api_urls.url_paths[CONTROL_PATH] = control
+        moto_api_urls.url_paths[SUMMARY_PATH] = control
         # Only classes registered with find_actions_directly are answered differently.
         moto.core.responses.method_names_from_class = _method_names  # type: ignore[attr-defined]
         _installed = True
@@ -579,3 +596,71 @@ def role_exists(account_id: str, partition: str, role_arn: str) -> bool:
     except Exception:  # moto's NotFoundException
         return False
     return True
+
+
+# -- server ----------------------------------------------------------------------------
+
+#: How many distinct hosts the routing cache remembers (a client may send any Host header).
+ROUTING_CACHE_SIZE = 1024
+
+
+class _RoutingCache:
+    """``get_backend_for_host`` answers, remembered per host (bounded, least recently used).
+
+    moto answers by listing its own package folder and trying every service's URL regexes
+    in turn, on every request; the answer depends on the host alone.
+    """
+
+    def __init__(self, lookup: Callable[[str | None], Any], size: int = ROUTING_CACHE_SIZE):
+        self._lookup = lookup
+        self._size = size
+        self._answers: dict[str | None, Any] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, host: str | None) -> Any:
+        answers = self._answers
+        with self._lock:
+            found = host in answers
+            if found:
+                answer = answers.pop(host)
+                answers[host] = answer  # re-inserted: the most recently used is last
+        if not found:
+            answer = self._lookup(host)
+            with self._lock:
+                answers[host] = answer
+                while len(answers) > self._size:
+                    del answers[next(iter(answers))]
+        return answer
+
+
+def wsgi_app() -> Any:
+    """moto's server application (every service), with its host routing remembered."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    app = DomainDispatcherApplication(create_backend_app)
+    uncached = app.get_backend_for_host
+    app.get_backend_for_host = _RoutingCache(uncached)  # type: ignore[method-assign]
+    return app
+
+
+def preserved_header_environ(
+    headers: Iterable[tuple[str, str]], dashed: set[str]
+) -> dict[str, Any]:
+    """The environ entries moto's own server makes of underscored request headers.
+
+    ``headers`` are (name, value) as the client spelled them; ``dashed`` the environ keys the
+    headers without an underscore took, which an underscored name never replaces.
+    """
+    names: dict[str, str] = {}
+    values: dict[str, list[str]] = {}
+    for name, value in headers:
+        if not should_preserve_original_header_name(name):
+            continue
+        key = environ_key_for_header(name)
+        if key in dashed:
+            continue
+        names.setdefault(key, name)
+        values.setdefault(key, []).append(value.replace("\r\n", ""))
+    environ: dict[str, Any] = {key: ",".join(found) for key, found in values.items()}
+    environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = names
+    return environ

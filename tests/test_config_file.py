@@ -14,7 +14,7 @@ import requests
 
 from moto_bedrock.behaviour.config import read_config_file
 from moto_bedrock.behaviour.control import ConfigError, RemoteControl
-from moto_bedrock.server import split_args
+from moto_bedrock.server import build_parser
 from tests.conftest import HAIKU, Aws, free_port, start_server, user
 
 EXAMPLE = Path(__file__).parent / "data" / "bedrock-rules.yaml"
@@ -341,13 +341,11 @@ def test_missing_and_empty_files(tmp_path: Path) -> None:
 # -- the server's --config ------------------------------------------------------------------
 
 
-def test_split_args_takes_only_config_flags() -> None:
-    assert split_args(["--config", "a.yaml", "-p", "5001", "--config=b.json", "-H", "0.0.0.0"]) == (
-        ["a.yaml", "b.json"],
-        ["-p", "5001", "-H", "0.0.0.0"],
+def test_config_flags_sit_among_moto_server_flags() -> None:
+    args = build_parser().parse_args(
+        ["--config", "a.yaml", "-p", "5001", "--config=b.json", "-H", "0.0.0.0"]
     )
-    # No abbreviations: moto's flags and anything unknown stay moto's to judge.
-    assert split_args(["--conf", "x", "-r"]) == ([], ["--conf", "x", "-r"])
+    assert (args.config, args.port, args.host) == (["a.yaml", "b.json"], 5001, "0.0.0.0")
 
 
 def test_server_loads_config_files_at_start_and_after_reset(tmp_path: Path) -> None:
@@ -395,7 +393,7 @@ def test_server_refuses_a_bad_config_file_before_listening(tmp_path: Path) -> No
     )
     assert completed.returncode == 2
     assert completed.stderr.decode().strip() == (
-        f"moto_bedrock_server: error: {bad}: streaming.chunking must be one of token, word, "
+        f"python -m moto_bedrock: error: {bad}: streaming.chunking must be one of token, word, "
         "character; got 'sentence'"
     )
     assert completed.stdout == b""

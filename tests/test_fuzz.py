@@ -50,6 +50,9 @@ from moto_bedrock.wire.protocol import MAX_JSON_BODY_BYTES
 from moto_bedrock.wire.validation import operation_model
 from tests.conftest import HAIKU, REGION, Aws, signed_request, user
 
+# The README's suite skips these (fuzz runs take minutes on 2 cores); .ci/run runs them after it.
+pytestmark = pytest.mark.slow
+
 TIMEOUT = 10.0  # seconds; signed_request's own socket timeout is the same
 ERROR_TYPE_SUFFIX = ":http://internal.amazon.com/coral/com.amazon.bedrock/"
 

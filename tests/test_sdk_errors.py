@@ -13,6 +13,10 @@ from botocore.exceptions import ClientError, EventStreamError
 
 from tests.conftest import HAIKU, REGION, Aws, user
 
+# aiobotocore is the [aio] extra, installed apart from [test] (its botocore pin could
+# downgrade boto3): .ci/run runs this file in an environment of its own.
+pytest.importorskip("aiobotocore", reason="aiobotocore is the [aio] extra (.ci/run has it)")
+
 UNKNOWN_MODEL = "acme.nothing-v1:0"
 EMBEDDING = "amazon.titan-embed-text-v2:0"
 ANTHROPIC_BODY = json.dumps(

@@ -16,6 +16,9 @@ from moto_bedrock.generation.inference import InferenceResult
 from moto_bedrock.wire.streaming import StreamSettings, converse_stream_events
 from tests.conftest import HAIKU, REGION
 
+# The README's suite skips these (property runs take tens of seconds); .ci/run runs them after it.
+pytestmark = pytest.mark.slow
+
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(max_size=20),
     lambda children: (

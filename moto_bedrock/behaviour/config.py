@@ -429,6 +429,11 @@ def set_startup_configs(
     return chosen
 
 
+def startup_configs() -> tuple[StartupConfig, ...]:
+    """The documents the server was started with (``--config``), in order."""
+    return _startup
+
+
 def apply_startup_config(backend: BedrockRuntimeBackend) -> None:
     """Apply the server's startup config to ``backend`` (nothing outside a server).
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, fields
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
 
@@ -31,6 +32,7 @@ from .jobs import JobControls
 from .latency import LatencyControls
 from .quotas import QuotaControls
 from .replies import ReplyControls
+from .summary import server_summary
 
 __all__ = ["OPERATIONS", "BedrockControl", "ConfigError", "RemoteControl", "http_control"]
 
@@ -211,8 +213,12 @@ def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[s
     """moto-api handler: ``POST /moto-api/bedrock/<operation>`` runs that control operation."""
     json_headers = {"Content-Type": "application/json"}
     operation = full_url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-    if request.method != "POST":
-        return 405, json_headers, json.dumps({"message": "Use POST with a JSON object body."})
+    if request.method == "GET" and operation == "bedrock":
+        return 200, json_headers, json.dumps(server_summary(OPERATIONS))
+    read_only = request.method == "GET" and operation.startswith("get_")
+    if request.method != "POST" and not read_only:
+        message = "Use POST with a JSON object body (GET: read-only get_* operations only)."
+        return 405, json_headers, json.dumps({"message": message})
     if operation not in OPERATIONS:
         message = f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}"
         return 404, json_headers, json.dumps({"message": message})
@@ -220,7 +226,7 @@ def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[s
         # get_data(), not .data: werkzeug leaves .data empty for a form Content-Type,
         # which curl sends by default.
         raw = request.get_data() or b"{}"
-        kwargs = json.loads(raw)
+        kwargs = dict(parse_qsl(urlsplit(full_url).query)) if read_only else json.loads(raw)
         if not isinstance(kwargs, dict):
             raise ConfigError("the body must be a JSON object")
         region = kwargs.pop("region", "us-east-1")

@@ -20,6 +20,7 @@ The tokens a model's chat template adds around a prompt are counted separately
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 __all__ = ["count_tokens", "tokenize", "truncate_tokens"]
 
@@ -27,8 +28,28 @@ _WORD_PIECE = 8
 _PIECES = re.compile(r"\s*(?:[^\W\d_]+|\d{1,3}|\S)|\s+")
 
 
+#: Texts up to this length are tokenized once and remembered: one call counts its prompt,
+#: cuts its reply and counts what it kept, often the same text more than once.
+_REMEMBERED_LENGTH = 16_384
+
+
 def tokenize(text: str) -> list[str]:
     """Split ``text`` into token strings whose concatenation is ``text``."""
+    return list(_tokens(text))
+
+
+def _tokens(text: str) -> tuple[str, ...]:
+    if len(text) <= _REMEMBERED_LENGTH:
+        return _remembered(text)
+    return tuple(_split(text))
+
+
+@lru_cache(maxsize=512)
+def _remembered(text: str) -> tuple[str, ...]:
+    return tuple(_split(text))
+
+
+def _split(text: str) -> list[str]:
     tokens: list[str] = []
     for match in _PIECES.finditer(text):
         piece = match.group()
@@ -45,12 +66,12 @@ def tokenize(text: str) -> list[str]:
 
 def count_tokens(text: str) -> int:
     """Number of tokens in ``text`` under the approximation above."""
-    return len(tokenize(text))
+    return len(_tokens(text))
 
 
 def truncate_tokens(text: str, limit: int) -> tuple[str, bool]:
     """The first ``limit`` tokens of ``text``, and whether anything was cut."""
-    tokens = tokenize(text)
+    tokens = _tokens(text)
     if len(tokens) <= limit:
         return text, False
     return "".join(tokens[:limit]), True

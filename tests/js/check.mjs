@@ -25,7 +25,6 @@ import {
   ListFoundationModelsCommand,
   ValidationException as BedrockValidationException,
 } from "@aws-sdk/client-bedrock";
-import { NodeHttpHandler } from "@smithy/node-http-handler";
 
 const endpoint = process.argv[2];
 if (!endpoint) {
@@ -41,14 +40,13 @@ const ANTHROPIC_BODY = JSON.stringify({
   messages: [{ role: "user", content: "Hi" }],
 });
 
-// The bedrock-runtime client defaults to an HTTP/2 handler, which a plain-HTTP/1.1 local
-// endpoint cannot answer ("Protocol error"); the HTTP/1.1 handler is what users set too.
+// Each client keeps its default request handler: the bedrock-runtime client's speaks HTTP/2
+// (cleartext, prior knowledge, against an http:// endpoint), the bedrock client's HTTP/1.1.
 const config = {
   endpoint,
   region: "us-east-1",
   credentials: { accessKeyId: "testing", secretAccessKey: "testing" },
   maxAttempts: 1,
-  requestHandler: new NodeHttpHandler({ requestTimeout: 10_000 }),
 };
 const runtime = new BedrockRuntimeClient(config);
 const bedrock = new BedrockClient(config);

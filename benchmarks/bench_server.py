@@ -1,0 +1,237 @@
+"""Server mode side by side, in one interleaved run.
+
+    python benchmarks/bench_server.py [--rounds R] [--calls N] [--seconds S] [--no-node]
+
+Servers, each started fresh in every round, in turn:
+
+* ``ours``: ``moto_bedrock_server`` (hypercorn, HTTP/1.1 keep-alive);
+* ``werkzeug``: ``moto_bedrock_server --server werkzeug`` — moto_server's development server
+  with moto's uncached routing, which is what server mode was before;
+* ``node``: the Node mock many teams use instead (``npx @copilotkit/aimock``'s ``llmock``
+  bin, one fixture), when ``npx`` is on PATH and ``--no-node`` is not given.
+
+For each: the median time of one boto3 ``converse`` call (a kept-alive client), for ours
+and werkzeug the median ``converse_stream`` of 67 events read to the end, and Converse
+requests per second from 32 keep-alive connections (plain ``http.client`` threads in a
+child process, so the client's work is not counted against the server's process). Prints
+each round, then the medians over rounds and the ratios the issue asks about. Not a test:
+the figures depend on the machine and on what else it is doing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
+PROMPT = "Summarize the water cycle in two lines."
+MESSAGES = [{"role": "user", "content": [{"text": PROMPT}]}]
+STREAM_LIMIT = {"maxTokens": 64}  # the reply of this prompt cut there streams 67 events
+STREAM_EVENTS = 67
+# moto routes a request to bedrock-runtime by its signature's scope; the server checks no
+# signature, so the load client sends this one unchanged.
+AUTH = (
+    "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/bedrock/aws4_request, "
+    "SignedHeaders=host, Signature=0"
+)
+NODE_FIXTURE = {
+    "fixtures": [
+        {
+            "match": {"userMessage": PROMPT},
+            "response": {"content": "Water evaporates, condenses and falls as rain."},
+        }
+    ]
+}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def command(name: str, port: int, fixture: str) -> list[str]:
+    ours = [sys.executable, "-m", "moto_bedrock", "-p", str(port)]
+    if name == "ours":
+        return ours
+    if name == "werkzeug":
+        return [*ours, "--server", "werkzeug"]
+    npx = shutil.which("npx") or "npx"
+    return [npx, "-y", "-p", "@copilotkit/aimock", "llmock", "-p", str(port), "-f", fixture,
+            "--log-level", "silent", "--journal-max", "10"]  # fmt: skip
+
+
+def start(name: str, fixture: str) -> tuple[subprocess.Popen[bytes], int]:
+    port = free_port()
+    process = subprocess.Popen(
+        command(name, port, fixture), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return process, port
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited with {process.returncode}") from None
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError(f"{name} did not listen within 120 s")
+
+
+def client(port: int) -> Any:
+    import boto3
+    from botocore.config import Config
+
+    return boto3.client(
+        "bedrock-runtime",
+        region_name="us-east-1",
+        endpoint_url=f"http://127.0.0.1:{port}",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        config=Config(retries={"max_attempts": 1}),
+    )
+
+
+def median_ms(call: Callable[[], Any], calls: int) -> float:
+    for _ in range(max(10, calls // 10)):
+        call()
+    samples = []
+    for _ in range(calls):
+        start_time = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - start_time)
+    return statistics.median(samples) * 1000
+
+
+def load(port: int, connections: int, seconds: float) -> None:
+    """(Child process) Converse from ``connections`` keep-alive threads; prints requests/s."""
+    import http.client
+
+    body = json.dumps({"messages": MESSAGES}).encode()
+    headers = {"Content-Type": "application/json", "Authorization": AUTH}
+    stop = time.monotonic() + seconds
+    done: list[int] = []
+    failed: list[int] = []
+
+    def worker() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        ok = bad = 0
+        while time.monotonic() < stop:
+            try:
+                connection.request("POST", f"/model/{MODEL}/converse", body, headers)
+                response = connection.getresponse()
+                response.read()
+                ok, bad = (ok + 1, bad) if response.status == 200 else (ok, bad + 1)
+                if response.getheader("Connection", "").lower() == "close":
+                    connection.close()
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                connection.close()
+        done.append(ok)
+        failed.append(bad)
+
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    print(json.dumps({"rps": sum(done) / (time.monotonic() - started), "failed": sum(failed)}))
+
+
+def throughput(port: int, seconds: float) -> float:
+    out = subprocess.run(
+        [sys.executable, __file__, "--load", str(port), "--seconds", str(seconds)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    result = json.loads(out)
+    if result["failed"]:
+        raise RuntimeError(f"{result['failed']} requests failed under load")
+    return float(result["rps"])
+
+
+def measure(name: str, port: int, calls: int, seconds: float) -> dict[str, float]:
+    runtime = client(port)
+    row = {
+        "converse_ms": median_ms(lambda: runtime.converse(modelId=MODEL, messages=MESSAGES), calls)
+    }
+    if name != "node":
+
+        def stream() -> None:
+            response = runtime.converse_stream(
+                modelId=MODEL, messages=MESSAGES, inferenceConfig=STREAM_LIMIT
+            )
+            events = sum(1 for _ in response["stream"])
+            assert events == STREAM_EVENTS, events
+
+        row["stream_ms"] = median_ms(stream, max(10, calls // 4))
+    row["rps_32"] = throughput(port, seconds)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--no-node", action="store_true")
+    parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.load:
+        load(args.load, 32, args.seconds)
+        return
+    names = ["ours", "werkzeug"]
+    if not args.no_node and shutil.which("npx"):
+        names.append("node")
+    results: dict[str, list[dict[str, float]]] = {name: [] for name in names}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fixture:
+        json.dump(NODE_FIXTURE, fixture)
+    try:
+        for round_number in range(args.rounds):
+            for name in names:
+                process, port = start(name, fixture.name)
+                try:
+                    row = measure(name, port, args.calls, args.seconds)
+                finally:
+                    process.terminate()
+                    process.wait(timeout=30)
+                results[name].append(row)
+                print(f"round {round_number + 1} {name:9} {json.dumps(row)}", flush=True)
+    finally:
+        os.unlink(fixture.name)
+    medians = {
+        name: {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+        for name, rows in results.items()
+    }
+    print("\nmedians over rounds:")
+    for name, row in medians.items():
+        print(f"  {name:9} " + "  ".join(f"{key} {value:8.2f}" for key, value in row.items()))
+    ours, before = medians["ours"], medians["werkzeug"]
+    print("\nratios:")
+    if "node" in medians:
+        ratio = ours["converse_ms"] / medians["node"]["converse_ms"]
+        print(f"  ours Converse / Node mock Converse      {ratio:5.2f}  (goal <= 1.5)")
+    print(
+        f"  ours ConverseStream / ours Converse     {ours['stream_ms'] / ours['converse_ms']:5.2f}  (goal <= 2)"
+    )
+    print(
+        f"  ours 32-conn rps / werkzeug 32-conn rps {ours['rps_32'] / before['rps_32']:5.2f}  (goal >= 4)"
+    )
+
+
+if __name__ == "__main__":
+    main()

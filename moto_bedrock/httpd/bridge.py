@@ -1,0 +1,209 @@
+"""A WSGI application served as an ASGI one, from a bounded pool of threads.
+
+The environ follows PEP 3333 and moto's own server: header names keep the client's case
+(hypercorn's ``h11_pass_raw_headers``), and an underscored name is kept only where moto's
+server keeps it. A body over the limit is read to its end and answered 400, so the client
+gets an answer rather than a broken pipe.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import sys
+from collections.abc import Awaitable, Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .._moto import preserved_header_environ
+
+__all__ = ["TOO_LARGE", "WSGIApp", "WSGIBridge", "wsgi_environ"]
+
+WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+Receive = Callable[[], Awaitable[dict[str, Any]]]
+Send = Callable[[dict[str, Any]], Awaitable[None]]
+
+#: The body of the 400 answer to an oversized request.
+TOO_LARGE = b'{"message": "The request body is larger than this server accepts (--max-body-size)."}'
+_END = object()
+
+
+def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
+    """The WSGI environ of an ASGI HTTP request ``scope`` whose body is ``body``."""
+    server = scope.get("server") or ("127.0.0.1", 0)
+    client = scope.get("client") or ("", 0)
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": scope["method"],
+        "SCRIPT_NAME": scope.get("root_path", "").encode("utf-8").decode("latin-1"),
+        "PATH_INFO": scope["path"].encode("utf-8").decode("latin-1"),
+        "QUERY_STRING": scope["query_string"].decode("latin-1"),
+        "SERVER_NAME": str(server[0]),
+        "SERVER_PORT": str(server[1]),
+        "SERVER_PROTOCOL": f"HTTP/{scope['http_version']}",
+        "REMOTE_ADDR": str(client[0]),
+        "REMOTE_PORT": str(client[1]),
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": scope.get("scheme", "http"),
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+    underscored: list[tuple[str, str]] = []
+    for raw_name, raw_value in scope["headers"]:
+        name = raw_name.decode("latin-1")
+        value = raw_value.decode("latin-1")
+        if name.startswith(":"):  # an HTTP/2 pseudo-header
+            if name == ":authority":
+                environ.setdefault("HTTP_HOST", value)
+            continue
+        if "_" in name:
+            underscored.append((name, value))
+            continue
+        key = name.upper().replace("-", "_")
+        if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            key = f"HTTP_{key}"
+        environ[key] = f"{environ[key]},{value}" if key in environ else value
+    environ.update(preserved_header_environ(underscored, set(environ)))
+    # The whole body is read already; HTTP/2 (and chunked HTTP/1.1) may not state its size.
+    environ["CONTENT_LENGTH"] = str(len(body))
+    environ["wsgi.input_terminated"] = True
+    environ.setdefault("HTTP_HOST", f"{server[0]}:{server[1]}")
+    return environ
+
+
+class WSGIBridge:
+    """An ASGI application serving the WSGI application ``app`` from ``threads`` threads."""
+
+    def __init__(self, app: WSGIApp, threads: int, max_body: int) -> None:
+        self.app = app
+        self.max_body = max_body
+        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="moto-bedrock")
+
+    async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            await self._http(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            await self._lifespan(receive, send)
+
+    @staticmethod
+    async def _lifespan(receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+
+    async def _read_body(self, receive: Receive) -> bytes | None:
+        """The request body; None if the client left or the body is over the limit."""
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return None
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size <= self.max_body:
+                chunks.append(chunk)  # beyond the limit the rest is read and dropped
+            if not message.get("more_body", False):
+                break
+        if size > self.max_body:
+            raise OverflowError(size)
+        return b"".join(chunks)
+
+    async def _http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
+        try:
+            body = await self._read_body(receive)
+        except OverflowError:
+            await _too_large(send)
+            return
+        if body is None:
+            return
+        loop = asyncio.get_running_loop()
+        queue: asyncio.Queue[Any] = asyncio.Queue()
+
+        def deliver(item: Any) -> None:
+            loop.call_soon_threadsafe(queue.put_nowait, item)
+
+        future = loop.run_in_executor(self.executor, self._run, wsgi_environ(scope, body), deliver)
+        try:
+            await _forward(queue, send)
+        finally:
+            await future
+
+    def _run(self, environ: dict[str, Any], deliver: Callable[[Any], None]) -> None:
+        """Run the WSGI app in a pool thread, handing over each chunk as it is produced."""
+        head: list[tuple[int, list[tuple[bytes, bytes]]]] = []
+
+        def start_response(
+            status: str, headers: list[tuple[str, str]], exc_info: Any = None
+        ) -> Any:
+            if exc_info is not None and sent:
+                raise exc_info[1].with_traceback(exc_info[2])
+            pairs = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+            head[:] = [(int(status.split(" ", 1)[0]), pairs)]
+            return _no_write
+
+        sent = False
+        try:
+            result = self.app(environ, start_response)
+            try:
+                for chunk in result:
+                    if not sent:
+                        deliver(head[0])
+                        sent = True
+                    if chunk:
+                        deliver(bytes(chunk))
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+            if not sent:
+                deliver(head[0])
+                sent = True
+        except Exception:
+            if not sent:
+                deliver((500, [(b"content-length", b"0")]))
+                sent = True
+            raise
+        finally:
+            deliver(_END)
+
+
+async def _forward(queue: asyncio.Queue[Any], send: Send) -> None:
+    """Send the response the app thread puts in ``queue``; chunks waiting together go as one."""
+    started = False
+    while True:
+        batch = [await queue.get()]
+        while not queue.empty():
+            batch.append(queue.get_nowait())
+        done = batch[-1] is _END
+        if done:
+            batch.pop()
+        if not started and batch:
+            status, headers = batch.pop(0)
+            await send({"type": "http.response.start", "status": status, "headers": headers})
+            started = True
+        if batch or done:
+            more = not done
+            await send({"type": "http.response.body", "body": b"".join(batch), "more_body": more})
+        if done:
+            return
+
+
+async def _too_large(send: Send) -> None:
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(TOO_LARGE)).encode()),
+        (b"x-amzn-errortype", b"ValidationException"),
+    ]
+    await send({"type": "http.response.start", "status": 400, "headers": headers})
+    await send({"type": "http.response.body", "body": TOO_LARGE, "more_body": False})
+
+
+def _no_write(data: bytes) -> None:
+    raise NotImplementedError("moto-bedrock's server does not offer WSGI's write()")

@@ -1,0 +1,103 @@
+"""moto's host routing, remembered: the same answer as moto's own for every URL pattern.
+
+moto's ``get_backend_for_host`` lists its package folder and tries each service's URL
+regexes on every server request; ``_moto.wsgi_app`` remembers the answer per host. These
+tests prove the remembered answer is moto's for a host of every pattern moto has, for
+every module name, and for the special and unknown hosts, and that the memory is bounded.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import moto.backends
+import pytest
+from moto.backend_index import backend_url_patterns
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+from moto_bedrock._moto import ROUTING_CACHE_SIZE, _RoutingCache, wsgi_app
+
+if hasattr(re, "_parser"):  # Python 3.11+
+    from re import _constants as sre
+    from re import _parser as sre_parse
+else:  # pragma: no cover - Python 3.10
+    import sre_constants as sre  # type: ignore[no-redef]
+    import sre_parse  # type: ignore[no-redef]
+
+
+def simplest_match(pattern: re.Pattern[str]) -> str:
+    """The shortest plain string ``pattern`` matches in full (for moto's URL patterns)."""
+
+    def walk(items: Any) -> str:
+        out = []
+        for op, arg in items:
+            if op is sre.LITERAL:
+                out.append(chr(arg))
+            elif op is sre.ANY or op is sre.NOT_LITERAL:
+                out.append("a")
+            elif op is sre.IN:
+                out.append(one_of(arg))
+            elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+                out.append(walk(arg[2]) * arg[0])
+            elif op is sre.SUBPATTERN:
+                out.append(walk(arg[-1]))
+            elif op is sre.BRANCH:
+                out.append(walk(arg[1][0]))
+        return "".join(out)
+
+    def one_of(items: Any) -> str:
+        allowed = set()
+        for op, arg in items:
+            if op is sre.LITERAL:
+                allowed.add(chr(arg))
+            elif op is sre.RANGE:
+                allowed.update(chr(code) for code in range(arg[0], arg[1] + 1))
+            elif op is sre.CATEGORY:
+                allowed.add("a")
+        if any(op is sre.NEGATE for op, _ in items):
+            return next(ch for ch in "abc0" if ch not in allowed)
+        return "a" if "a" in allowed else min(allowed)
+
+    return walk(sre_parse.parse(pattern.pattern))
+
+
+def host_of(pattern: re.Pattern[str]) -> str:
+    url = simplest_match(pattern)
+    assert pattern.fullmatch(url), (pattern.pattern, url)
+    return url.split("://", 1)[1]
+
+
+@pytest.mark.slow  # about 4 s: moto lists its folder for every uncached answer
+def test_every_moto_url_pattern_routes_as_moto_routes_it() -> None:
+    uncached = DomainDispatcherApplication(create_backend_app).get_backend_for_host
+    app = wsgi_app()
+    hosts = [host_of(pattern) for _, pattern in backend_url_patterns]
+    hosts += list(moto.backends.list_of_moto_modules())
+    hosts += [
+        "moto_api",
+        "bedrock-runtime.us-east-1.amazonaws.com",
+        "bedrock.eu-west-1.amazonaws.com",
+        "127.0.0.1:5000",
+        "nothing.example",
+    ]
+    assert len(hosts) > 300
+    for host in [*hosts, *hosts]:  # the second pass is answered from memory
+        assert app.get_backend_for_host(host) == uncached(host), host
+    assert app.get_backend_for_host(None) is None
+
+
+def test_each_host_is_looked_up_once_and_the_memory_is_bounded() -> None:
+    asked: list[str | None] = []
+
+    def lookup(host: str | None) -> str:
+        asked.append(host)
+        return f"backend of {host}"
+
+    cache = _RoutingCache(lookup, size=3)
+    for host in ["a", "b", "a", "c", "a", "d"]:
+        assert cache(host) == f"backend of {host}"
+    assert asked == ["a", "b", "c", "d"]
+    cache("b")  # "b" was the least recently used of a, b, c when d came in
+    assert asked == ["a", "b", "c", "d", "b"]
+    assert ROUTING_CACHE_SIZE == 1024

@@ -392,6 +392,7 @@ def test_aiobotocore_gets_the_same_replay_as_boto3(
 ) -> None:
     import asyncio
 
+    pytest.importorskip("aiobotocore", reason="aiobotocore is the [aio] extra (.ci/run has it)")
     from .test_sdk_errors import aio_client
 
     path = tmp_path / "aio.yaml"

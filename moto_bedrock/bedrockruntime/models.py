@@ -29,6 +29,7 @@ from ..wire.streaming import (
     converse_stream_events,
     pace,
 )
+from ..wire.usage import converse_usage
 from .exceptions import (
     UNSUPPORTED_ACTION_FOR_MODEL,
     UNSUPPORTED_FOR_STREAMING,
@@ -232,7 +233,7 @@ class BedrockRuntimeBackend(BaseBackend):
         output: dict[str, Any] = {
             "output": {"message": {"role": "assistant", "content": result.content}},
             "stopReason": result.stop_reason,
-            "usage": result.usage,
+            "usage": converse_usage(model, result.usage),
             "metrics": {"latencyMs": result.latency_ms},
         }
         if extra is not None:

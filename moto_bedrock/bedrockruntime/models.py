@@ -15,7 +15,7 @@ from ..behaviour import Behaviour
 from ..behaviour.config import apply_startup_config
 from ..behaviour.history import CallHistory, CallRecord
 from ..catalog import FoundationModel, load_catalog
-from ..catalog.resolution import ResolvedModel, resolve_model
+from ..catalog.resolution import ResolvedModel, resolve_for_counting, resolve_model
 from ..generation.codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
 from ..generation.ids import IdFactory
 from ..generation.inference import InferenceResult, PromptCache, finish, input_token_count
@@ -376,7 +376,11 @@ class BedrockRuntimeBackend(BaseBackend):
         return count
 
     def _count_tokens(self, record: CallRecord, model_id: str, request: dict[str, Any]) -> int:
-        model = self._admitted(record, model_id)
+        model = resolve_for_counting(
+            load_catalog(), model_id, self.region_name, self.account_id, self.partition
+        ).model
+        record.resolved_model_id = model.model_id
+        self.behaviour.admit(record.operation, model.model_id, model_id)
         if "converse" in request:
             converse = request["converse"]
             if not model.converse:

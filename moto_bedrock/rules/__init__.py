@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..bedrockruntime.exceptions import RuleViolation
 from ..generation.responders import Invocation
 from ..wire.streaming import ConfigError
-from . import capabilities, conversation
+from . import capabilities, conversation, recorded
 
 __all__ = ["RULES", "RuleViolation", "ValidationPolicy", "enforce"]
 
@@ -39,6 +39,8 @@ def _max_tokens(invocation: Invocation) -> str | None:
 #: content, then its tool blocks and toolConfig, then the model's capabilities, then limits.
 #: Ids are stable: users name them in ``configure_validation(lenient=[...])``.
 RULES: dict[str, Rule] = {
+    # message roles: botocore's enum allows "system", Bedrock does not (recorded.py)
+    "message-roles": recorded.message_role_violation,
     # conversation structure and content (conversation.py)
     "conversation": conversation.conversation_violation,
     "document-text": conversation.document_text_violation,
@@ -63,6 +65,7 @@ RULES: dict[str, Rule] = {
     "image-input": capabilities.image_input_violation,
     "document-input": capabilities.document_input_violation,
     "video-input": capabilities.video_input_violation,
+    "s3-source": recorded.s3_source_violation,
     # limits
     "context-window": capabilities.context_window_violation,
     "max-tokens": _max_tokens,

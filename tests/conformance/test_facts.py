@@ -88,6 +88,10 @@ def check(expect: dict[str, Any], status: int, headers: Any, body: bytes) -> Non
         document = json.loads(body)
         for pointer, value in expect["body"].items():
             assert _at(document, pointer) == value, pointer
+    if "body_keys_at" in expect:
+        document = json.loads(body)
+        for pointer, keys in expect["body_keys_at"].items():
+            assert sorted(_at(document, pointer)) == keys, pointer
     if "body_patterns" in expect:
         document = json.loads(body)
         for pointer, pattern in expect["body_patterns"].items():

@@ -289,6 +289,16 @@ CASES = [
         "This model doesn't support the s3Uri field. Remove s3Uri and try again.",
     ),
     Case(
+        "thinking",
+        HAIKU,
+        {
+            "messages": [user("Hi")],
+            "additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 1}},
+        },
+        "The model returned the following errors: thinking.enabled.budget_tokens: Input should "
+        "be greater than or equal to 1024",
+    ),
+    Case(
         "context-window",
         _callable_id(SMALLEST_WINDOW),
         {"messages": [user("lorem " * (SMALLEST_WINDOW.context_window or 0))]},

@@ -19,6 +19,7 @@ from ..catalog.resolution import ResolvedModel, resolve_for_counting, resolve_mo
 from ..generation.codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
 from ..generation.ids import IdFactory
 from ..generation.inference import InferenceResult, PromptCache, finish, input_token_count
+from ..generation.reasoning import with_reasoning
 from ..generation.responders import DefaultResponder, Invocation, Responder
 from ..rules import CONVERSE_RULES, NATIVE_RULES, ValidationPolicy, enforce
 from ..rules.recorded import streams
@@ -158,6 +159,7 @@ class BedrockRuntimeBackend(BaseBackend):
         limit = invocation.model.max_output_tokens
         max_tokens = invocation.inference_config.get("maxTokens")
         reply, record.source = self.behaviour.respond(invocation, self.responder)
+        reply = with_reasoning(invocation, reply)
         if max_tokens is None:
             max_tokens = min(limit or DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS)
         with self.lock:
@@ -297,6 +299,12 @@ class BedrockRuntimeBackend(BaseBackend):
             system=request.system,
             inference_config=request.inference_config,
             tool_config=request.tool_config,
+            # A native Messages body's ``thinking`` asks for reasoning as in Converse.
+            additional_request_fields=(
+                {"thinking": native["thinking"]}
+                if isinstance(native.get("thinking"), dict)
+                else None
+            ),
         )
 
     def _make_id(self, seed: str) -> MakeId:

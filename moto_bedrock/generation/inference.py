@@ -84,6 +84,9 @@ def _block_tokens(block: dict[str, Any]) -> int:
         # Four bytes a token: a fair average for extracted document text.
         return max(1, len(data) // 4) if isinstance(data, (bytes, str)) else 1
     if "reasoningContent" in block:
+        redacted = block["reasoningContent"].get("redactedContent")
+        if isinstance(redacted, (bytes, str)):
+            return max(1, len(redacted) // 4)
         return count_tokens(block["reasoningContent"].get("reasoningText", {}).get("text", ""))
     if "guardContent" in block:
         return count_tokens(block["guardContent"].get("text", {}).get("text", ""))

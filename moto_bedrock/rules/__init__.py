@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..bedrockruntime.exceptions import RuleViolation
+from ..generation.reasoning import thinking_violation
 from ..generation.responders import Invocation
 from ..wire.streaming import ConfigError
 from . import capabilities, conversation, recorded
@@ -66,12 +67,14 @@ RULES: dict[str, Rule] = {
     "document-input": capabilities.document_input_violation,
     "video-input": capabilities.video_input_violation,
     "s3-source": recorded.s3_source_violation,
+    # Claude's extended-thinking settings (generation/reasoning.py)
+    "thinking": thinking_violation,
     # limits
     "context-window": capabilities.context_window_violation,
     "max-tokens": _max_tokens,
 }
 CONVERSE_RULES = tuple(RULES)
-NATIVE_RULES = ("max-tokens",)
+NATIVE_RULES = ("thinking", "max-tokens")
 
 
 @dataclass

@@ -202,6 +202,11 @@ def _block_events(
         for fragment in fragments:
             delta = {"toolUse": {"input": fragment}}
             yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": delta}}
+    elif "redactedContent" in block.get("reasoningContent", {}):
+        delta = {
+            "reasoningContent": {"redactedContent": block["reasoningContent"]["redactedContent"]}
+        }
+        yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": delta}}
     elif "reasoningContent" in block:
         reasoning = block["reasoningContent"].get("reasoningText", {})
         for piece in settings.pieces(reasoning.get("text", "")):

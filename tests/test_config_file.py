@@ -179,7 +179,7 @@ def test_sections_left_out_are_left_alone(aws: Aws) -> None:
         (
             {"replies": {"statik": {"text": "x"}}},
             "replies: unknown keys ['statik']; expected some of ['strict', 'static', "
-            "'queue', 'queues', 'rules', 'llm']",
+            "'queue', 'queues', 'rules', 'llm', 'auto_tools']",
         ),
     ],
     ids=[

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 
+from moto_bedrock.generation.framing import framing_tokens
 from moto_bedrock.generation.tokens import count_tokens
 from tests.conftest import HAIKU, REGION, Aws, user
 
@@ -41,7 +42,8 @@ def test_converse_returns_a_well_formed_response(runtime: Any) -> None:
     assert response["stopReason"] == "end_turn"
     usage = response["usage"]
     assert set(usage) == {"inputTokens", "outputTokens", "totalTokens"}
-    assert usage["inputTokens"] == count_tokens("Explain Python decorators")
+    # The text plus Claude's template around one message.
+    assert usage["inputTokens"] == count_tokens("Explain Python decorators") + 7
     assert usage["outputTokens"] == count_tokens(text_of(response))
     assert usage["totalTokens"] == usage["inputTokens"] + usage["outputTokens"]
     assert (
@@ -132,7 +134,7 @@ def test_converse_counts_system_and_history_as_input(runtime: Any) -> None:
     expected = sum(
         count_tokens(t)
         for t in ("You are terse.", "First question here", "A first answer.", "And a follow-up?")
-    )
+    ) + framing_tokens("anthropic", 3, True, None)
     assert response["usage"]["inputTokens"] == expected
 
 
@@ -141,7 +143,10 @@ def test_converse_cache_points_write_then_read(runtime: Any) -> None:
         {"text": "A long shared system prompt about policies."},
         {"cachePoint": {"type": "default"}},
     ]
-    cached = count_tokens("A long shared system prompt about policies.")
+    # The template's tokens come first, so they are part of the cached prefix.
+    cached = count_tokens("A long shared system prompt about policies.") + framing_tokens(
+        "anthropic", 1, True, None
+    )
 
     first = runtime.converse(modelId=HAIKU, system=system, messages=[user("Question one")])
     second = runtime.converse(modelId=HAIKU, system=system, messages=[user("Question two")])

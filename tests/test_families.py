@@ -14,6 +14,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_bedrock.catalog import FoundationModel, load_catalog
+from moto_bedrock.generation.codecs import codec_for
 from tests.conftest import REGION
 
 IMAGE = {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "a lighthouse at dusk"}}
@@ -38,6 +39,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "titan-embed-text": {"inputText": "Hi there"},
     "titan-embed-image": {"inputText": "Hi there"},
     "cohere-embed": {"texts": ["Hi there"], "input_type": "search_document"},
+    "cohere_embed_v4": {"texts": ["Hi there"], "input_type": "search_document"},
     "titan-image": {**IMAGE, "imageGenerationConfig": {"width": 512, "height": 512}},
     "nova-canvas": {**IMAGE, "imageGenerationConfig": {"width": 320, "height": 320}},
     "stability": {"prompt": "a lighthouse at dusk", "aspect_ratio": "1:1"},
@@ -45,7 +47,10 @@ BODIES: dict[str, dict[str, Any]] = {
 NOT_SYNCHRONOUS = {"nova-reel", "nova-sonic"}  # StartAsyncInvoke / bidirectional streaming
 
 CATALOG = load_catalog()
-MODELS = CATALOG.models_in(REGION)
+# Listed families whose body format is not emulated yet: InvokeModel answers 501 for them.
+PENDING = {m.family for m in CATALOG.models if codec_for(m.family) is None} - NOT_SYNCHRONOUS
+# Provisioned-only context variants (``...:48k``) take no on-demand calls (test_catalog_current).
+MODELS = [m for m in CATALOG.models_in(REGION) if m.inference_types_supported != ("PROVISIONED",)]
 
 
 def callable_id(model: FoundationModel) -> str:
@@ -57,13 +62,14 @@ def callable_id(model: FoundationModel) -> str:
 
 def test_every_family_in_the_catalog_has_a_body_or_a_reason() -> None:
     families = {m.family for m in CATALOG.models}
-    assert families == set(BODIES) | NOT_SYNCHRONOUS
+    assert families == set(BODIES) | NOT_SYNCHRONOUS | PENDING
+    assert not PENDING & set(BODIES), "a family with a test body must have a codec"
 
 
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.model_id)
 def test_invoke_model_answers_every_model(runtime: Any, model: FoundationModel) -> None:
     model_id = callable_id(model)
-    if model.family in NOT_SYNCHRONOUS:
+    if model.family in NOT_SYNCHRONOUS | PENDING:
         with pytest.raises(ClientError) as excinfo:
             runtime.invoke_model(modelId=model_id, body=json.dumps({"x": 1}))
         assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
@@ -83,8 +89,6 @@ TEXT_MODELS = [m for m in MODELS if m.converse and m.family in BODIES]
 
 @pytest.mark.parametrize("model", TEXT_MODELS, ids=lambda m: m.model_id)
 def test_converse_and_native_body_give_the_same_reply(runtime: Any, model: FoundationModel) -> None:
-    from moto_bedrock.generation.codecs import codec_for
-
     model_id = callable_id(model)
     converse = runtime.converse(
         modelId=model_id,

@@ -15,9 +15,9 @@ from tests.test_retries import client_with_retries
 NOVA = "amazon.nova-micro-v1:0"
 TOO_MANY_REQUESTS = "Too many requests, please wait before trying again."
 TOO_MANY_TOKENS = "Too many tokens, please wait before trying again."
-# Tokens one ``converse()`` call below uses: "Hello" is one input token, and maxTokens=5
-# cuts the default reply to five output tokens.
-USED = 1 + 5
+# Tokens one ``converse()`` call below uses: "Hello" is one input token plus Claude's seven
+# template tokens, and maxTokens=5 cuts the default reply to five output tokens.
+USED = 1 + 7 + 5
 ERROR_TYPE = "ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/"
 
 
@@ -132,7 +132,7 @@ def test_tokens_over_the_limit_are_throttled_until_they_leave_the_window(
     controls.clear_call_history()
     controls.set_quota(model="re:haiku", tokens_per_minute=used + 1)
 
-    assert converse(runtime) is None  # admitted at 0; 6 tokens charged
+    assert converse(runtime) is None  # admitted at 0; 13 tokens charged
     assert converse(runtime) is None  # admitted at 6 < 7; now 12
     assert converse(runtime) == TOO_MANY_TOKENS
     assert controls.get_quotas()["quotas"][0]["window"] == {"requests": 2, "tokens": 2 * used}

@@ -898,7 +898,7 @@ def test_config_leaves_out_python_callables() -> None:
         (
             {"strict": True, "stric": 1},
             "replies: unknown keys ['stric']; expected some of ['strict', 'static', 'queue', "
-            "'queues', 'rules', 'llm']",
+            "'queues', 'rules', 'llm', 'auto_tools']",
         ),
         ({"strict": "yes"}, "replies.strict must be true or false; got 'yes'"),
         ([], "replies must be an object; got []"),

@@ -26,6 +26,8 @@ def _usable(model: FoundationModel) -> bool:
     catalog = load_catalog()
     if not model.converse or not catalog.offered_in(model, REGION):
         return False
+    if model.inference_types_supported == ("PROVISIONED",):
+        return False  # a provisioned-only variant takes no on-demand call
     return not model.requires_inference_profile or "us" in model.inference_profiles
 
 

@@ -11,9 +11,13 @@ from botocore.eventstream import EventStreamBuffer
 from botocore.exceptions import ClientError, EventStreamError
 
 from moto_bedrock.behaviour.control import ConfigError
+from moto_bedrock.generation.framing import framing_tokens
 from moto_bedrock.generation.tokens import count_tokens
 from moto_bedrock.wire.padding import ALPHABET
 from tests.conftest import HAIKU, Aws, signed_request, user
+
+# The tokens Claude's template adds around a one-message prompt.
+CLAUDE_TEMPLATE = framing_tokens("anthropic", 1, False, None)
 
 EMBEDDING = "amazon.titan-embed-text-v2:0"
 
@@ -76,7 +80,8 @@ PARITY_CASES = [
     ({"messages": [user("Describe a rainforest")], "system": [{"text": "Be vivid."}]}),
     (
         {
-            "messages": [user("What's the weather in Paris?")],
+            # Tools offered, but none fits the message: prose (a fit gets a tool call).
+            "messages": [user("Tell me about Paris")],
             "toolConfig": {
                 "tools": [
                     {
@@ -154,7 +159,7 @@ def test_invoke_model_returns_anthropic_json_and_token_headers(runtime: Any) -> 
     assert response["contentType"] == "application/json"
     assert body["type"] == "message" and body["role"] == "assistant"
     assert body["model"] == "claude-3-haiku-20240307"
-    assert body["usage"]["input_tokens"] == count_tokens("Hello there")
+    assert body["usage"]["input_tokens"] == count_tokens("Hello there") + CLAUDE_TEMPLATE
     assert headers["x-amzn-bedrock-input-token-count"] == str(body["usage"]["input_tokens"])
     assert headers["x-amzn-bedrock-output-token-count"] == str(body["usage"]["output_tokens"])
     assert int(headers["x-amzn-bedrock-invocation-latency"]) > 0

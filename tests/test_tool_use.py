@@ -182,8 +182,10 @@ def test_any_picks_the_first_tool_when_nothing_matches(runtime: Any) -> None:
     assert only_tool_use(response)["name"] == "get_time"
 
 
-def test_auto_or_no_choice_keeps_the_prose_reply(runtime: Any) -> None:
-    messages = [user("What's the weather in Lisbon?")]
+def test_auto_or_no_choice_keeps_the_prose_reply_when_no_tool_fits(runtime: Any) -> None:
+    # A message no offered tool fits gets the same prose as without tools
+    # (a fitting one gets a call: tests/test_auto_tools.py).
+    messages = [user("Write a haiku about autumn leaves")]
     plain = runtime.converse(modelId=HAIKU, messages=messages)
     for config in (tool_config({"auto": {}}), tool_config()):
         response = runtime.converse(modelId=HAIKU, messages=messages, toolConfig=config)

@@ -53,7 +53,7 @@ _REPLY_KEYS = (
     "usage",
 )
 _RULE_KEYS = ("name", "times", "reply", *MATCHER_KEYS)
-_CONFIG_KEYS = ("strict", "static", "queue", "queues", "rules", "llm")
+_CONFIG_KEYS = ("strict", "static", "queue", "queues", "rules", "llm", "auto_tools")
 _TOOL_NAME = re.compile(r"[a-zA-Z0-9_-]{1,64}")
 _TOOL_USE_ID = re.compile(r"[a-zA-Z0-9_.:-]{1,64}")
 _USAGE_KEYS = ("inputTokens", "outputTokens")
@@ -334,6 +334,7 @@ class _Choice:
     responder: PythonResponder | None = None
     llm: LLMResponder | None = None
     strict: bool = False
+    auto_tools: bool = True
     misses: list[tuple[Rule, int, list[tuple[str, str]]]] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
     """Patterns of per-model queues that hold replies but not for this model."""
@@ -352,6 +353,8 @@ class ReplyScript:
         self.rules: list[Rule] = []
         self.responder: PythonResponder | None = None
         self.llm: LLMResponder | None = None
+        self.auto_tools = True
+        """Whether the default responder calls a fitting tool on its own under auto."""
 
     # -- configuration ------------------------------------------------------------------
 
@@ -440,6 +443,12 @@ class ReplyScript:
         with self._lock:
             self.responder = responder
 
+    def set_auto_tools(self, enabled: Any) -> None:
+        if not isinstance(enabled, bool):
+            raise ConfigError(f"auto_tools must be true or false; got {enabled!r}")
+        with self._lock:
+            self.auto_tools = enabled
+
     def set_llm(self, llm: LLMResponder | None) -> None:
         with self._lock:
             self.llm = llm
@@ -462,6 +471,8 @@ class ReplyScript:
             return choice.llm(invocation), "llm"
         if choice.strict:
             raise _script_error(_strict_message(invocation, choice))
+        if not choice.auto_tools:
+            invocation = replace(invocation, auto_tools=False)
         return fallback(invocation), "default"
 
     def _choose(self, invocation: Invocation) -> _Choice:
@@ -484,6 +495,7 @@ class ReplyScript:
             if self.static is not None:
                 return _Choice(self.static, "static")
             choice.responder, choice.llm, choice.strict = self.responder, self.llm, self.strict
+            choice.auto_tools = self.auto_tools
         return choice
 
     # -- config -------------------------------------------------------------------------
@@ -507,6 +519,8 @@ class ReplyScript:
                 config["rules"] = rules
             if self.llm is not None:
                 config["llm"] = self.llm.to_config()
+            if not self.auto_tools:
+                config["auto_tools"] = False
             return config
 
     def load_config(self, config: Any) -> None:
@@ -539,7 +553,11 @@ class ReplyScript:
             )
         rules = self._parse_rules(config.get("rules", []), "replies.rules")
         llm = make_llm(config["llm"], "replies.llm") if config.get("llm") is not None else None
+        auto_tools = config.get("auto_tools", True)
+        if not isinstance(auto_tools, bool):
+            raise ConfigError(f"replies.auto_tools must be true or false; got {auto_tools!r}")
         with self._lock:
+            self.auto_tools = auto_tools
             self.strict, self.static, self.queue, self.queues = strict, static_reply, queue, queues
             self.rules, self.llm, self.responder = rules, llm, None
 
@@ -666,6 +684,13 @@ class ReplyControls(ControlBase):
         """Strict mode: a call nothing scripted answers fails with a ValidationException."""
         self._replies.set_strict(strict)
         return {"strict": strict}
+
+    @operation
+    def set_auto_tools(self, enabled: bool = True) -> dict[str, Any]:
+        """Whether the default model calls a fitting tool on its own under ``toolChoice``
+        auto (on by default; ``docs/tools.md``). Off, it answers such calls in prose."""
+        self._replies.set_auto_tools(enabled)
+        return {"auto_tools": enabled}
 
     @operation
     def use_llm(self, **config: Any) -> dict[str, Any]:

@@ -42,7 +42,12 @@ class FoundationModel:
     image_input: bool
     document_input: bool
     video_input: bool
+    audio_input: bool
     embedding_dimensions: tuple[int, ...] | None
+    unverified: tuple[str, ...]
+    """Fields whose values no source confirmed (guesses from the nearest known model)."""
+    sources: tuple[str, ...]
+    """Keys of the catalog's ``sources`` that back this entry."""
     notes: str | None
 
     def arn(self, region: str, partition: str = "aws") -> str:
@@ -70,6 +75,8 @@ _TUPLE_FIELDS = {
     "regions",
     "inference_profiles",
     "embedding_dimensions",
+    "unverified",
+    "sources",
 }
 
 
@@ -90,6 +97,9 @@ class Catalog:
     """All foundation models and profile geographies, indexed for look-up."""
 
     def __init__(self, data: dict[str, object]) -> None:
+        self.date = str(data["catalog_date"])
+        """The day the catalog's facts were last checked (ISO 8601)."""
+        self.sources: dict[str, str] = dict(data["sources"])  # type: ignore[call-overload]
         self.default_regions: tuple[str, ...] = tuple(data["default_regions"])  # type: ignore[arg-type]
         geos: dict[str, dict[str, object]] = data["profile_geos"]  # type: ignore[assignment]
         self.geos: dict[str, ProfileGeo] = {
@@ -101,6 +111,10 @@ class Catalog:
         self._by_id = {m.model_id: m for m in models}
         if len(self._by_id) != len(models):
             raise ValueError("catalog has duplicate model ids")
+        for model in models:
+            unknown = set(model.sources) - set(self.sources)
+            if unknown:
+                raise ValueError(f"catalog entry {model.model_id!r} cites unknown {unknown}")
 
     def get(self, model_id: str) -> FoundationModel | None:
         return self._by_id.get(model_id)

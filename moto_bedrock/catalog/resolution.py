@@ -132,7 +132,9 @@ def resolve_model(
     model = find_foundation_model(catalog, identifier, region)
     if model is None:
         raise ValidationException(INVALID_MODEL_IDENTIFIER)
-    if model.requires_inference_profile:
+    if model.requires_inference_profile or model.inference_types_supported == ("PROVISIONED",):
+        # A provisioned-only context variant (``...:48k``) is refused on demand too; that it
+        # gets the same text as a profile-only model is unverified.
         raise on_demand_not_supported(model.model_id)
     return ResolvedModel(model)
 

@@ -14,10 +14,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from .framing import framing_tokens
 from .responders import Invocation, Reply
 from .tokens import count_tokens, truncate_tokens
 
-__all__ = ["InferenceResult", "PromptCache", "finish", "input_token_count"]
+__all__ = ["InferenceResult", "PromptCache", "finish", "input_token_count", "tool_tokens"]
 
 # An image is charged a flat amount: we do not decode images to learn their size. Claude
 # charges about (width * height) / 750 tokens, so 1,600 is a mid-sized (~1,100 px) image.
@@ -93,12 +94,48 @@ def _block_tokens(block: dict[str, Any]) -> int:
     return 0
 
 
+def _schema_words(value: Any, words: list[str], budget: list[int]) -> None:
+    # Keys and scalar values only: models read a schema as text, not as JSON punctuation.
+    budget[0] -= 1
+    if budget[0] < 0:
+        return
+    if isinstance(value, dict):
+        for key, item in value.items():
+            words.append(str(key))
+            _schema_words(item, words, budget)
+    elif isinstance(value, list):
+        for item in value:
+            _schema_words(item, words, budget)
+    elif value is not None and not isinstance(value, bool):
+        words.append(str(value))
+
+
+def tool_tokens(tool: dict[str, Any]) -> int:
+    """What a tool definition costs: its name, description and the words of its schema."""
+    if "cachePoint" in tool:
+        return 0
+    spec = tool.get("toolSpec") or tool.get("systemTool") or {}
+    if not isinstance(spec, dict):
+        return 0
+    words: list[str] = [str(spec.get("name", "")), str(spec.get("description") or "")]
+    _schema_words((spec.get("inputSchema") or {}).get("json"), words, [10_000])
+    return count_tokens(" ".join(w for w in words if w))
+
+
 def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
-    """(tokens, is_cache_point, part) for each prompt part, in the order models read them."""
-    parts: list[tuple[int, bool, Any]] = []
+    """(tokens, is_cache_point, part) for each prompt part, in the order models read them.
+
+    The first part is the model's own template around the prompt (``generation.framing``).
+    """
+    framing = framing_tokens(
+        invocation.model.family,
+        len(invocation.messages),
+        bool(invocation.system),
+        invocation.tool_config,
+    )
+    parts: list[tuple[int, bool, Any]] = [(framing, False, "framing")]
     for tool in (invocation.tool_config or {}).get("tools", []):
-        tokens = 0 if "cachePoint" in tool else count_tokens(json.dumps(tool, sort_keys=True))
-        parts.append((tokens, "cachePoint" in tool, tool))
+        parts.append((tool_tokens(tool), "cachePoint" in tool, tool))
     blocks = list(invocation.system)
     for message in invocation.messages:
         blocks.extend(message.get("content", []))

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from ..bedrockruntime.exceptions import ValidationException
 from ..catalog import FoundationModel
+from .auto_tools import auto_tool_choice, fill_from_message
 from .synth import UnsatisfiableSchema, instance_for, rng_for, schema_problem
 
 __all__ = [
@@ -54,6 +55,9 @@ class Invocation:
     request_metadata: dict[str, str] | None = None
     output_config: dict[str, Any] | None = None
     """Converse's ``outputConfig`` (``textFormat`` asks for JSON-schema output)."""
+    auto_tools: bool = True
+    """Whether the default responder may call a tool on its own under ``toolChoice`` auto
+    (``generation.auto_tools``); the replies control switches it off."""
 
     def user_text(self) -> str:
         """The text of the last user message."""
@@ -381,7 +385,9 @@ class DefaultResponder:
 
     In order: after tool results, a closing answer quoting them (JSON if ``outputConfig``
     asks for it); with ``toolChoice`` ``any`` or ``tool``, one ``toolUse`` block and
-    stopReason ``tool_use``; with ``outputConfig``, JSON text; otherwise prose.
+    stopReason ``tool_use``; with ``outputConfig``, JSON text; under ``toolChoice`` auto (or
+    none) a call of the offered tool that fits the message, with values from it
+    (``generation.auto_tools``); otherwise prose.
     """
 
     def __call__(self, invocation: Invocation) -> Reply:
@@ -400,7 +406,26 @@ class DefaultResponder:
             return Reply(content=[block], stop_reason="tool_use")
         if json_text is not None:
             return Reply(content=[{"text": json_text}])
+        if invocation.auto_tools:
+            call = _auto_tool_use(invocation)
+            if call is not None:
+                return Reply(content=[call], stop_reason="tool_use")
         return _prose(invocation)
+
+
+def _auto_tool_use(invocation: Invocation) -> dict[str, Any] | None:
+    """The call the model makes on its own under ``toolChoice`` auto, if a tool fits."""
+    choice = (invocation.tool_config or {}).get("toolChoice")
+    if isinstance(choice, dict) and "auto" not in choice:
+        return None
+    message = invocation.user_text()
+    name = auto_tool_choice(offered_tools(invocation), message)
+    if name is None:
+        return None
+    spec = next(t for t in offered_tools(invocation) if t["name"] == name)
+    drafted = make_tool_use(invocation, name)["toolUse"]["input"]
+    filled = fill_from_message(_tool_input_schema(spec), drafted, message)
+    return make_tool_use(invocation, name, filled)
 
 
 def _prose(invocation: Invocation) -> Reply:

@@ -18,6 +18,10 @@ from . import MakeId, NativeRequest, malformed
 from ._schema import array, check_enum, check_keys, check_range, check_type
 
 ANTHROPIC_VERSION = "bedrock-2023-05-31"
+#: Every ``anthropic_version`` Anthropic's Bedrock SDKs send: ``bedrock-2023-05-31`` (the
+#: Python, TypeScript, Ruby and other SDKs' DEFAULT_VERSION) and ``2026-10-21`` (sent by the
+#: anthropic 2.x ``AnthropicBedrock`` client; seen in client traffic, not in AWS's docs).
+ANTHROPIC_VERSIONS = (ANTHROPIC_VERSION, "2026-10-21")
 KNOWN_KEYS = {
     "anthropic_version",
     "anthropic_beta",
@@ -109,7 +113,7 @@ def _content(value: Any, path: str) -> list[dict[str, Any]]:
 def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest:
     """Check a Messages API body the way Bedrock does and translate it."""
     check_keys(body, "#", ("anthropic_version", "max_tokens", "messages"), KNOWN_KEYS)
-    check_enum(body["anthropic_version"], (ANTHROPIC_VERSION,), "#/anthropic_version")
+    check_enum(body["anthropic_version"], ANTHROPIC_VERSIONS, "#/anthropic_version")
     max_tokens = body["max_tokens"]
     check_type(max_tokens, "Integer", "#/max_tokens")
     check_range(max_tokens, "#/max_tokens", minimum=1)

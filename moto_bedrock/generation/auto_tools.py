@@ -1,0 +1,218 @@
+"""The default model's own tool calls: ``toolChoice`` auto (or none) and a matching tool.
+
+When a request offers tools and leaves the choice to the model, the default responder calls
+the offered tool that best fits the latest user message, and calls none when nothing fits.
+Both the choice and the arguments are deterministic and documented in ``docs/tools.md``:
+
+* **Choice.** The words of the message (three letters or more, without stopwords and
+  generic tool words such as "get" or "tool") are compared with the words of each tool's
+  name and description. Two words match when they are equal or share their first five
+  letters ("calculate" and "calculator"). A name word counts 2, a description word 1; the
+  tool with the highest score is called if the score is at least :data:`MIN_SCORE`, the
+  first offered one on a tie.
+* **Arguments.** The schema-valid input the synthesizer makes for the tool is the base.
+  Then each top-level property takes a value found in the message when its type allows it
+  and the value validates (an optional property the draft left out is added only for a
+  value of its own kind: an enum member, a number, a place or person name, quoted text): an ``enum`` member the message names; for ``integer`` and
+  ``number`` the message's numbers in order; for strings a capitalised name after "in",
+  "at", "to", "from" or "near" when the property is place-like (``city``, ``location``...),
+  a capitalised name when it is person-like (``name``, ``user``...), the quoted text or the
+  whole message when it is query-like (``query``, ``text``...), and otherwise quoted text,
+  then capitalised names, in order.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+__all__ = ["MIN_SCORE", "auto_tool_choice", "fill_from_message", "message_values"]
+
+MIN_SCORE = 2
+
+_STOPWORDS = frozenset(
+    "a an and are as at be but by can could do does for from has have how i in is it its me my "
+    "of on or please should so tell than that the their them then there these this to was we "
+    "what when where which who why will with would you your about also any give just know "
+    "like need some want".split()
+)
+_GENERIC = frozenset(
+    "get set use used uses using tool tools function functions call calls run runs return "
+    "returns given value values current data information info result results input output "
+    "specified provided based".split()
+)
+_PREFIX = 5
+
+_PLACE = frozenset(
+    "city town location place destination origin country region address where state area".split()
+)
+_PERSON = frozenset("name person user username author who recipient owner customer".split())
+_QUERY = frozenset("query search q question prompt text message topic keywords term input".split())
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\w)")
+_QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|(?<!\w)'([^'\n]{1,200})'(?!\w)")
+_NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+_PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|for)\s+$")
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
+
+
+def _split(text: str) -> list[str]:
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", text)
+    return [w for w in re.findall(r"[a-z]{3,}", spaced.lower()) if w not in _STOPWORDS]
+
+
+def _same(first: str, second: str) -> bool:
+    return first == second or (
+        min(len(first), len(second)) >= _PREFIX and first[:_PREFIX] == second[:_PREFIX]
+    )
+
+
+def _score(spec: dict[str, Any], words: list[str]) -> int:
+    name_words = {w for w in _split(str(spec.get("name", ""))) if w not in _GENERIC}
+    description = {w for w in _split(str(spec.get("description") or "")) if w not in _GENERIC}
+    message = {w for w in words if w not in _GENERIC}
+    named = sum(1 for w in name_words if any(_same(w, m) for m in message))
+    described = sum(1 for w in description if any(_same(w, m) for m in message))
+    return 2 * named + described
+
+
+def auto_tool_choice(tools: list[dict[str, Any]], message: str) -> str | None:
+    """The name of the tool that best fits ``message``, or None when none scores enough."""
+    words = _split(message)
+    if not words:
+        return None
+    best, best_score = None, 0
+    for spec in tools:
+        if not isinstance(spec.get("inputSchema"), dict):
+            continue  # a systemTool has no schema to fill
+        score = _score(spec, words)
+        if score > best_score:
+            best, best_score = spec, score
+    return str(best["name"]) if best is not None and best_score >= MIN_SCORE else None
+
+
+class _Values:
+    """The values a message offers, each taken once, in order of appearance."""
+
+    def __init__(self, text: str) -> None:
+        self.text = " ".join(text.split())
+        found = message_values(text)
+        self.numbers: list[str] = found["numbers"]
+        self.quoted: list[str] = found["quoted"]
+        self.names: list[str] = found["names"]
+        self.places: list[str] = found["places"]
+
+    def take(self, pool: list[str]) -> str | None:
+        return pool.pop(0) if pool else None
+
+    def take_name(self, places_first: bool) -> str | None:
+        for pool, other in (
+            (self.places, self.names) if places_first else (self.names, self.places),
+        ):
+            if pool:
+                value = pool.pop(0)
+                if value in other:
+                    other.remove(value)
+                return value
+        return None
+
+
+def message_values(text: str) -> dict[str, list[str]]:
+    """Numbers, quoted texts, capitalised names and place names found in ``text``."""
+    text = text[:4000]  # bounded work on untrusted input
+    quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
+    names, places = [], []
+    for match in _NAME.finditer(text):
+        value = match.group().strip()
+        before = text[: match.start()]
+        if _SENTENCE_START.search(before):
+            # A sentence's first word is capitalised anyway: drop it.
+            value = value.partition(" ")[2].strip()
+        if not value or value == "I":
+            continue
+        if any(value in q for q in quoted):
+            continue
+        names.append(value)
+        if _PLACE_BEFORE.search(before):
+            places.append(value)
+    return {
+        "numbers": [m.group() for m in _NUMBER.finditer(text)],
+        "quoted": quoted,
+        "names": list(dict.fromkeys(names)),
+        "places": list(dict.fromkeys(places)),
+    }
+
+
+def _types(schema: dict[str, Any]) -> set[str]:
+    kind = schema.get("type")
+    if isinstance(kind, str):
+        return {kind}
+    if isinstance(kind, list):
+        return {k for k in kind if isinstance(k, str)}
+    return set()
+
+
+def _enum_pick(schema: dict[str, Any], text: str) -> Any:
+    lowered = text.lower()
+    for member in schema.get("enum") or []:
+        if isinstance(member, str) and member and member.lower() in lowered:
+            return member
+    return None
+
+
+def _candidate(name: str, schema: dict[str, Any], values: _Values, optional: bool) -> Any:
+    """A value for property ``name``; for an ``optional`` one only a value made for it."""
+    if "enum" in schema:
+        return _enum_pick(schema, values.text)
+    types = _types(schema)
+    hint = set(_split(name)) | {name.lower()}
+    if types & {"integer", "number"}:
+        while values.numbers:
+            raw = values.numbers.pop(0)
+            number = float(raw)
+            if "integer" in types and number.is_integer():
+                return int(number)
+            if "number" in types:
+                return int(number) if number.is_integer() and "." not in raw else number
+        return None
+    if "string" not in types:
+        return None
+    if hint & _PLACE:
+        return values.take_name(places_first=True)
+    if hint & _PERSON:
+        return values.take_name(places_first=False)
+    if hint & _QUERY:
+        return values.take(values.quoted) or (None if optional else values.text or None)
+    if optional:
+        return None
+    return values.take(values.quoted) or values.take_name(places_first=False)
+
+
+def _valid(schema: dict[str, Any], value: Any) -> bool:
+    if "$ref" in schema or "$dynamicRef" in schema:
+        return False  # no root here to resolve it against; keep the synthesized value
+    try:
+        return bool(Draft202012Validator(schema).is_valid(value))
+    except (SchemaError, RecursionError, TypeError, ValueError):
+        return False
+
+
+def fill_from_message(schema: Any, base: dict[str, Any], message: str) -> dict[str, Any]:
+    """``base`` with its top-level properties set from values in ``message`` where valid."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return base
+    required = schema.get("required") if isinstance(schema.get("required"), list) else []
+    values = _Values(message)
+    filled = dict(base)
+    for name, sub in list(properties.items())[:64]:
+        if not isinstance(name, str) or not isinstance(sub, dict):
+            continue
+        optional = name not in filled and name not in required
+        value = _candidate(name, sub, values, optional)
+        if value is not None and _valid(sub, value):
+            filled[name] = value
+    return filled

@@ -174,3 +174,45 @@ def test_native_messages_body_thinks_too(runtime: Any) -> None:
     assert deltas[0] == "thinking_delta" and "text_delta" in deltas
     with pytest.raises(ClientError):
         runtime.invoke_model(modelId=SONNET_4, body=json.dumps({**body, "max_tokens": 1024}))
+
+
+GPT_OSS = "openai.gpt-oss-120b-1:0"
+NOVA_2 = "us.amazon.nova-2-lite-v1:0"
+
+
+def test_gpt_oss_reasons_first_without_a_signature_in_a_tool_loop(runtime: Any) -> None:
+    # Recorded: pydantic-ai test_bedrock_thinking_true_openai_variant.yaml (reasoning first,
+    # text only) and test_bedrock_thinking_false_openai_variant_silent_drop.yaml (always).
+    question = user("What is the weather in Oslo?")
+    first = runtime.converse(
+        modelId=GPT_OSS,
+        messages=[question],
+        additionalModelRequestFields={"reasoning_effort": "high"},
+    )
+    reasoning = first["output"]["message"]["content"][0]["reasoningContent"]
+    assert set(reasoning["reasoningText"]) == {"text"}
+    stream = runtime.converse_stream(modelId=GPT_OSS, messages=[question])["stream"]
+    deltas = [e["contentBlockDelta"]["delta"] for e in stream if "contentBlockDelta" in e]
+    assert "reasoningContent" in deltas[0] and "text" in deltas[-1]
+    call = {"toolUse": {"toolUseId": "call_1", "name": "get_weather", "input": {"city": "Oslo"}}}
+    answer = {"toolResult": {"toolUseId": "call_1", "content": [{"text": "Sunny"}]}}
+    second = runtime.converse(
+        modelId=GPT_OSS,
+        messages=[
+            question,
+            {"role": "assistant", "content": [{"reasoningContent": reasoning}, call]},
+            {"role": "user", "content": [answer]},
+        ],
+        toolConfig=TOOLS,
+    )
+    assert "Sunny" in second["output"]["message"]["content"][-1]["text"]
+
+
+def test_nova_2_reasons_when_reasoning_config_is_enabled(runtime: Any) -> None:
+    fields = {"reasoningConfig": {"type": "enabled", "maxReasoningEffort": "low"}}
+    reply = runtime.converse(
+        modelId=NOVA_2, messages=[user("Hello")], additionalModelRequestFields=fields
+    )
+    assert "reasoningContent" in reply["output"]["message"]["content"][0]
+    plain = runtime.converse(modelId=NOVA_2, messages=[user("Hello")])
+    assert all("reasoningContent" not in b for b in plain["output"]["message"]["content"])

@@ -49,13 +49,36 @@ def _thinking(invocation: Invocation) -> dict[str, Any] | None:
     return None
 
 
+def _nova_reasoning(invocation: Invocation) -> bool:
+    # Nova 2 reasons with reasoningConfig {"type": "enabled", ...} (AWS Nova 2 user guide;
+    # no recording on file: the block shape follows the other no-signature families).
+    fields = invocation.additional_request_fields or {}
+    config = fields.get("reasoningConfig") if isinstance(fields, dict) else None
+    return (
+        invocation.model.model_id.startswith("amazon.nova-2-")
+        and isinstance(config, dict)
+        and config.get("type") == "enabled"
+    )
+
+
 def reasoning_kind(invocation: Invocation) -> str | None:
-    """``"claude"`` or ``"deepseek"`` when the reply reasons, else None."""
+    """How the reply reasons: ``"claude"`` (first, signed), ``"first"`` (first, unsigned),
+    ``"after"`` (after the answer, unsigned), or None.
+
+    Recorded in pydantic-ai cassettes (2025-2026): gpt-oss, Kimi K2 Thinking and MiniMax M2
+    (the OpenAI-format family) always reason first; Qwen3 reasons when ``reasoning_config``
+    is set and not otherwise; DeepSeek R1 reasons after its answer.
+    """
     family = invocation.model.family
+    fields = invocation.additional_request_fields or {}
     if family == "anthropic" and _thinking(invocation) is not None:
         return "claude"
     if family == "deepseek":
-        return "deepseek"
+        return "after"
+    if family == "openai_chat" or _nova_reasoning(invocation):
+        return "first"
+    if family == "qwen" and isinstance(fields, dict) and fields.get("reasoning_config"):
+        return "first"
     return None
 
 
@@ -117,4 +140,6 @@ def with_reasoning(invocation: Invocation, reply: Reply) -> Reply:
         }
         return Reply([block, *reply.content], reply.stop_reason, reply.usage)
     block = {"reasoningContent": {"reasoningText": {"text": text}}}
+    if kind == "first":
+        return Reply([block, *reply.content], reply.stop_reason, reply.usage)
     return Reply([*reply.content, block], reply.stop_reason, reply.usage)

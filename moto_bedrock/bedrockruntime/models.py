@@ -31,7 +31,7 @@ from ..wire.streaming import (
     converse_stream_events,
     pace,
 )
-from ..wire.usage import converse_usage
+from ..wire.usage import converse_usage, invoke_counts
 from .exceptions import (
     UNSUPPORTED_ACTION_FOR_MODEL,
     UNSUPPORTED_FOR_STREAMING,
@@ -336,7 +336,7 @@ class BedrockRuntimeBackend(BaseBackend):
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             response = codec.render_response(result, model, make_id)
         self._sleep_like_a_model(invocation, result)
-        counts = {**result.usage, "latencyMs": result.latency_ms}
+        counts = invoke_counts(model, result.usage, result.latency_ms)
         return json.dumps(response).encode(), counts
 
     def invoke_model_with_response_stream(self, model_id: str, body: bytes) -> StreamPlan:

@@ -58,6 +58,8 @@ class BedrockRuntimeResponse(BedrockProtocol):
             "inputTokens": "x-amzn-bedrock-input-token-count",
             "outputTokens": "x-amzn-bedrock-output-token-count",
             "latencyMs": "x-amzn-bedrock-invocation-latency",
+            "cacheReadInputTokens": "x-amzn-bedrock-cache-read-input-token-count",
+            "cacheWriteInputTokens": "x-amzn-bedrock-cache-write-input-token-count",
         }
         self.response_headers.update(
             {header: str(counts[key]) for key, header in names.items() if key in counts}

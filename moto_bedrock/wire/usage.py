@@ -26,6 +26,25 @@ def always_reports_cache(model: FoundationModel) -> bool:
     return model.family == "anthropic" and not _OLDER_CLAUDE.match(model.model_id)
 
 
+def invoke_counts(model: FoundationModel, usage: dict[str, Any], latency_ms: int) -> dict[str, int]:
+    """The counts InvokeModel reports in ``x-amzn-bedrock-*`` headers.
+
+    Nova always sends the two cache headers (0 when unused: Arize-ai/openinference js/
+    packages/openinference-instrumentation-bedrock/test/recordings/should-handle-amazon-nova-
+    models.json, 2025); other families send them when the request used a cache point
+    (unverified: no recording of Claude's InvokeModel with caching is on file).
+    """
+    counts = {
+        "inputTokens": int(usage["inputTokens"]),
+        "outputTokens": int(usage["outputTokens"]),
+        "latencyMs": latency_ms,
+    }
+    if model.family == "nova" or "cacheReadInputTokens" in usage:
+        counts["cacheReadInputTokens"] = int(usage.get("cacheReadInputTokens", 0))
+        counts["cacheWriteInputTokens"] = int(usage.get("cacheWriteInputTokens", 0))
+    return counts
+
+
 def converse_usage(model: FoundationModel, usage: dict[str, Any]) -> dict[str, Any]:
     """``usage`` as a Converse response carries it for ``model``."""
     if not always_reports_cache(model) or "cacheReadInputTokens" in usage:

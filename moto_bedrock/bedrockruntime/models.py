@@ -299,12 +299,13 @@ class BedrockRuntimeBackend(BaseBackend):
             system=request.system,
             inference_config=request.inference_config,
             tool_config=request.tool_config,
-            # A native Messages body's ``thinking`` asks for reasoning as in Converse.
-            additional_request_fields=(
-                {"thinking": native["thinking"]}
-                if isinstance(native.get("thinking"), dict)
-                else None
-            ),
+            # A native Messages body's ``thinking`` and ``output_config`` work as in Converse.
+            additional_request_fields={
+                key: native[key]
+                for key in ("thinking", "output_config")
+                if isinstance(native.get(key), dict)
+            }
+            or None,
         )
 
     def _make_id(self, seed: str) -> MakeId:

@@ -16,6 +16,7 @@ from ..behaviour.config import apply_startup_config
 from ..behaviour.history import CallHistory, CallRecord
 from ..catalog import FoundationModel, load_catalog
 from ..catalog.resolution import ResolvedModel, resolve_for_counting, resolve_model
+from ..generation.citations import with_citations
 from ..generation.codecs import MakeId, NativeRequest, codec_for, kind_of, malformed
 from ..generation.ids import IdFactory
 from ..generation.inference import InferenceResult, PromptCache, finish, input_token_count
@@ -159,7 +160,7 @@ class BedrockRuntimeBackend(BaseBackend):
         limit = invocation.model.max_output_tokens
         max_tokens = invocation.inference_config.get("maxTokens")
         reply, record.source = self.behaviour.respond(invocation, self.responder)
-        reply = with_reasoning(invocation, reply)
+        reply = with_reasoning(invocation, with_citations(invocation, reply))
         if max_tokens is None:
             max_tokens = min(limit or DEFAULT_MAX_TOKENS, DEFAULT_MAX_TOKENS)
         with self.lock:

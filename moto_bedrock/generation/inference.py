@@ -94,6 +94,9 @@ def _block_tokens(block: dict[str, Any]) -> int:
         data = source.get("bytes", b"")
         # Four bytes a token: a fair average for extracted document text.
         return max(1, len(data) // 4) if isinstance(data, (bytes, str)) else 1
+    if "citationsContent" in block:
+        parts = block["citationsContent"].get("content", [])
+        return sum(count_tokens(str(p.get("text", ""))) for p in parts if isinstance(p, dict))
     if "reasoningContent" in block:
         redacted = block["reasoningContent"].get("redactedContent")
         if isinstance(redacted, (bytes, str)):

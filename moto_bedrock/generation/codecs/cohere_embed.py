@@ -36,7 +36,8 @@ INPUT_TYPES = ("search_document", "search_query", "classification", "clustering"
 TRUNCATE = ("NONE", "START", "END")
 EMBEDDING_TYPES = ("float", "int8", "uint8", "binary", "ubinary")
 KEYS = ("texts", "images", "input_type", "truncate", "embedding_types")
-V4_KEYS = (*KEYS, "output_dimension")
+# Embed v4 also takes max_tokens (recorded: pydantic-ai TestBedrock.test_cohere_v4_with_max_tokens).
+V4_KEYS = (*KEYS, "output_dimension", "max_tokens")
 _DATA_URI = "^data:image/(jpeg|png);base64,"
 _DATA_URI_RE = re.compile(_DATA_URI)
 

@@ -34,6 +34,7 @@ from ..wire.streaming import (
 )
 from ..wire.usage import converse_usage, invoke_counts
 from .exceptions import (
+    COUNTING_NOT_SUPPORTED,
     UNSUPPORTED_ACTION_FOR_MODEL,
     UNSUPPORTED_FOR_STREAMING,
     BedrockError,
@@ -387,11 +388,14 @@ class BedrockRuntimeBackend(BaseBackend):
         return count
 
     def _count_tokens(self, record: CallRecord, model_id: str, request: dict[str, Any]) -> int:
-        model = resolve_for_counting(
+        resolved = resolve_for_counting(
             load_catalog(), model_id, self.region_name, self.account_id, self.partition
-        ).model
+        )
+        model = resolved.model
         record.resolved_model_id = model.model_id
         self.behaviour.admit(record.operation, model.model_id, model_id)
+        if resolved.profile is not None:
+            raise ValidationException(COUNTING_NOT_SUPPORTED)
         if "converse" in request:
             converse = request["converse"]
             if not model.converse:

@@ -150,8 +150,10 @@ def resolve_for_counting(
     ``test_anthropic_bedrock_count_tokens_error.yaml``, 2025–2026; the live probe quoted in
     Boise-State-Development/agentcore-public-stack#430, 2026).
     """
-    if find_system_profile(catalog, identifier, region, account_id, partition) is not None:
-        raise ValidationException(COUNTING_NOT_SUPPORTED)
+    profile = find_system_profile(catalog, identifier, region, account_id, partition)
+    if profile is not None:
+        # Refused by the caller once faults and quotas had their say (see count_tokens).
+        return ResolvedModel(profile.model, profile)
     if ":application-inference-profile/" in identifier:
         raise ValidationException(COUNTING_NOT_SUPPORTED)
     model = find_foundation_model(catalog, identifier, region)

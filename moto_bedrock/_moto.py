@@ -260,12 +260,14 @@ def event_frames(
     context: ActionContext,
     events: Iterable[dict[str, Any]],
     exception: tuple[str, dict[str, Any]] | None = None,
+    rewrite: Callable[[bytes], bytes] | None = None,
 ) -> Iterator[bytes]:
     """Encode an operation's events lazily, one binary frame per event.
 
     ``events`` are ``{member: body}`` mappings of the operation's event-stream union; it is
     consumed as frames are pulled, so a paced generator paces the frames. ``exception``,
     if given, is ``(member, body)`` of an exception member, sent as the last frame.
+    ``rewrite``, if given, turns each event frame's serialized payload into the bytes sent.
     """
     operation = context.operation_model
     output_shape = operation.output_shape
@@ -274,6 +276,8 @@ def event_frames(
     serializer = serializer_cls.EVENT_STREAM_SERIALIZER_CLS(operation)
     encoder = EventStreamEncoder()
     for message in EventStream({stream_name: events}, output_shape, serializer):
+        if rewrite is not None:
+            message.payload = rewrite(message.payload)
         yield encoder.encode_event(message)
     if exception is not None:
         name, body = exception

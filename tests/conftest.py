@@ -108,6 +108,12 @@ def control(aws: Aws) -> Any:
     return aws.client("bedrock")
 
 
+def foundation_id(model_id: str) -> str:
+    """The foundation-model id inside a system inference-profile id (``us.x`` -> ``x``)."""
+    prefix, _, rest = model_id.partition(".")
+    return rest if prefix in ("us", "eu", "apac", "global", "us-gov", "jp", "au") else model_id
+
+
 def user(text: str) -> dict[str, Any]:
     return {"role": "user", "content": [{"text": text}]}
 

@@ -15,7 +15,7 @@ from botocore.exceptions import ClientError
 
 from moto_bedrock.catalog import FoundationModel, load_catalog
 from moto_bedrock.generation.codecs import codec_for
-from tests.conftest import REGION
+from tests.conftest import REGION, foundation_id
 
 IMAGE = {"taskType": "TEXT_IMAGE", "textToImageParams": {"text": "a lighthouse at dusk"}}
 BODIES: dict[str, dict[str, Any]] = {
@@ -99,7 +99,11 @@ def test_invoke_model_answers_every_model(runtime: Any, model: FoundationModel) 
     assert response["contentType"] == "application/json"
     assert isinstance(json.loads(response["body"].read()), dict)
     header = int(response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-bedrock-input-token-count"])
-    counted = runtime.count_tokens(modelId=model_id, input={"invokeModel": {"body": body}})
+    # CountTokens takes the foundation-model id and refuses a profile id (pydantic/pydantic-ai
+    # tests/models/cassettes/test_bedrock/test_bedrock_inference_profile_count_tokens.yaml).
+    counted = runtime.count_tokens(
+        modelId=foundation_id(model_id), input={"invokeModel": {"body": body}}
+    )
     assert counted["inputTokens"] == header
 
 

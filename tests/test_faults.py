@@ -95,8 +95,11 @@ def converse(runtime: Any, model: str = HAIKU) -> str | None:
 
 def count(runtime: Any, model: str = HAIKU) -> str | None:
     """The error code of one CountTokens call (the cheapest), or None when it succeeds."""
+    # CountTokens refuses profile ids (pydantic-ai test_anthropic_bedrock_count_tokens_error.yaml),
+    # so a profile id is called with Converse.
+    call = CALLS["Converse"] if model.startswith(("us.", "eu.", "apac.", "global.")) else None
     try:
-        CALLS["CountTokens"](runtime, model)
+        (call or CALLS["CountTokens"])(runtime, model)
     except ClientError as error:
         return str(error.response["Error"]["Code"])
     return None

@@ -106,6 +106,13 @@ WEATHER_TURN = [user("Weather in Oslo?"), answers(tool_use("tooluse_A"))]
 
 CASES = [
     Case(
+        "message-roles",
+        HAIKU,
+        {"messages": [user("Hi"), {"role": "system", "content": [{"text": "Be brief."}]}]},
+        "1 validation error detected: Value 'system' at 'messages.2.member.role' failed to "
+        "satisfy constraint: Member must satisfy enum value set: [user, assistant]",
+    ),
+    Case(
         "conversation",
         HAIKU,
         {"messages": [user("Hi"), user("Again")]},
@@ -226,7 +233,7 @@ CASES = [
         pick(tool_use=True, tool_choice_any=False),
         {"messages": [user("Weather?")], "toolConfig": {**TOOLS, "toolChoice": {"any": {}}}},
         "This model doesn't support the toolConfig.toolChoice.any field. "
-        "Remove toolConfig.toolChoice.any and try again",
+        "Remove toolConfig.toolChoice.any and try again.",
     ),
     Case(
         "tool-choice-tool",
@@ -236,7 +243,7 @@ CASES = [
             "toolConfig": {**TOOLS, "toolChoice": {"tool": {"name": "get_weather"}}},
         },
         "This model doesn't support the toolConfig.toolChoice.tool field. "
-        "Remove toolConfig.toolChoice.tool and try again",
+        "Remove toolConfig.toolChoice.tool and try again.",
     ),
     Case(
         "system-prompt",
@@ -265,6 +272,33 @@ CASES = [
         {"messages": [asks(video())]},
         "This model doesn't support the video content block that you provided. "
         "Update the content block and try again.",
+    ),
+    Case(
+        "s3-source",
+        HAIKU,
+        {
+            "messages": [
+                asks(
+                    {
+                        "image": {
+                            "format": "png",
+                            "source": {"s3Location": {"uri": "s3://bucket/cat.png"}},
+                        }
+                    }
+                )
+            ]
+        },
+        "This model doesn't support the s3Uri field. Remove s3Uri and try again.",
+    ),
+    Case(
+        "thinking",
+        HAIKU,
+        {
+            "messages": [user("Hi")],
+            "additionalModelRequestFields": {"thinking": {"type": "enabled", "budget_tokens": 1}},
+        },
+        "The model returned the following errors: thinking.enabled.budget_tokens: Input should "
+        "be greater than or equal to 1024",
     ),
     Case(
         "context-window",

@@ -13,6 +13,7 @@ from botocore.exceptions import ClientError, EventStreamError
 from moto_bedrock.behaviour.control import ConfigError
 from moto_bedrock.generation.framing import framing_tokens
 from moto_bedrock.generation.tokens import count_tokens
+from moto_bedrock.wire.padding import ALPHABET
 from tests.conftest import HAIKU, Aws, signed_request, user
 
 # The tokens Claude's template adds around a one-message prompt.
@@ -184,7 +185,11 @@ def test_raw_http_streams_decode_with_valid_crcs(aws: Aws) -> None:
     assert first.headers[":event-type"] == "messageStart"
     assert first.headers[":message-type"] == "event"
     assert first.headers[":content-type"] == "application/json"
-    assert json.loads(first.payload) == {"role": "assistant"}
+    # Every payload carries Bedrock's padding field "p", a prefix of a-zA-Z0-9 (pydantic/pydantic-ai
+    # tests/models/cassettes/test_bedrock/test_bedrock_model_stream.yaml, a real recording).
+    start = json.loads(first.payload)
+    assert ALPHABET.startswith(start.pop("p")) and start == {"role": "assistant"}
+    assert all("p" in json.loads(f.payload) for f in frames)
     assert [f.headers[":event-type"] for f in frames[-2:]] == ["messageStop", "metadata"]
 
     invoke = signed_request(
@@ -196,6 +201,7 @@ def test_raw_http_streams_decode_with_valid_crcs(aws: Aws) -> None:
     chunk_frames = raw_frames(invoke.content)
     assert invoke.headers["X-Amzn-Bedrock-Content-Type"] == "application/json"
     assert {f.headers[":event-type"] for f in chunk_frames} == {"chunk"}
+    assert all(set(json.loads(f.payload)) == {"bytes", "p"} for f in chunk_frames)
     import base64
 
     last = json.loads(base64.b64decode(json.loads(chunk_frames[-1].payload)["bytes"]))

@@ -102,6 +102,9 @@ class UnknownOperation(BedrockError):
 
 # Texts used in more than one place.
 INVALID_MODEL_IDENTIFIER = "The provided model identifier is invalid."
+# CountTokens with an inference-profile id (pydantic/pydantic-ai
+# tests/models/cassettes/test_anthropic_bedrock_count_tokens/test_anthropic_bedrock_count_tokens_error.yaml).
+COUNTING_NOT_SUPPORTED = "The provided model doesn't support counting tokens."
 UNSUPPORTED_FOR_STREAMING = "The model is unsupported for streaming."
 UNSUPPORTED_ACTION_FOR_MODEL = (
     "This action doesn't support the model that you provided. "

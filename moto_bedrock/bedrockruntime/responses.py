@@ -89,12 +89,15 @@ class BedrockRuntimeResponse(BedrockProtocol):
             self._native_guardrail(),
         )
         # Not in the service model; SDKs expose them only as raw HTTP headers.
+        names = {
+            "inputTokens": "x-amzn-bedrock-input-token-count",
+            "outputTokens": "x-amzn-bedrock-output-token-count",
+            "latencyMs": "x-amzn-bedrock-invocation-latency",
+            "cacheReadInputTokens": "x-amzn-bedrock-cache-read-input-token-count",
+            "cacheWriteInputTokens": "x-amzn-bedrock-cache-write-input-token-count",
+        }
         self.response_headers.update(
-            {
-                "x-amzn-bedrock-input-token-count": str(counts["inputTokens"]),
-                "x-amzn-bedrock-output-token-count": str(counts["outputTokens"]),
-                "x-amzn-bedrock-invocation-latency": str(counts["latencyMs"]),
-            }
+            {header: str(counts[key]) for key, header in names.items() if key in counts}
         )
         return ActionResult({"body": body, "contentType": "application/json"})
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from ..bedrockruntime.exceptions import (
+    COUNTING_NOT_SUPPORTED,
     INVALID_MODEL_IDENTIFIER,
     ValidationException,
     on_demand_not_supported,
@@ -137,4 +138,27 @@ def resolve_model(
         # A provisioned-only context variant (``...:48k``) is refused on demand too; that it
         # gets the same text as a profile-only model is unverified.
         raise on_demand_not_supported(model.model_id)
+    return ResolvedModel(model)
+
+
+def resolve_for_counting(
+    catalog: Catalog, identifier: str, region: str, account_id: str, partition: str = "aws"
+) -> ResolvedModel:
+    """Resolve a CountTokens ``modelId``: the inverse of invocation's profile rule.
+
+    CountTokens counts for a foundation-model id, even of a model that can only be invoked
+    through an inference profile, and refuses a profile id (pydantic/pydantic-ai cassettes
+    ``test_bedrock_inference_profile_count_tokens.yaml`` and
+    ``test_anthropic_bedrock_count_tokens_error.yaml``, 2025–2026; the live probe quoted in
+    Boise-State-Development/agentcore-public-stack#430, 2026).
+    """
+    profile = find_system_profile(catalog, identifier, region, account_id, partition)
+    if profile is not None:
+        # Refused by the caller once faults and quotas had their say (see count_tokens).
+        return ResolvedModel(profile.model, profile)
+    if ":application-inference-profile/" in identifier:
+        raise ValidationException(COUNTING_NOT_SUPPORTED)
+    model = find_foundation_model(catalog, identifier, region)
+    if model is None:
+        raise ValidationException(INVALID_MODEL_IDENTIFIER)
     return ResolvedModel(model)

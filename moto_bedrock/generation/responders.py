@@ -345,17 +345,36 @@ def _invalid_schema(detail: str) -> ValidationException:
     return ValidationException(f"The provided JSON schema is invalid: {detail}")
 
 
+def _converse_schema(invocation: Invocation) -> dict[str, Any] | None:
+    text_format = (invocation.output_config or {}).get("textFormat")
+    if not isinstance(text_format, dict) or text_format.get("type") != "json_schema":
+        return None
+    definition = (text_format.get("structure") or {}).get("jsonSchema")
+    return definition if isinstance(definition, dict) else None
+
+
+def _anthropic_schema(invocation: Invocation) -> dict[str, Any] | None:
+    """Anthropic's ``output_config.format`` json_schema (in additionalModelRequestFields or a
+    native Messages body), as a Converse jsonSchema definition."""
+    if invocation.model.family != "anthropic":
+        return None
+    fields = invocation.additional_request_fields or {}
+    config = fields.get("output_config") if isinstance(fields, dict) else None
+    fmt = config.get("format") if isinstance(config, dict) else None
+    if not isinstance(fmt, dict) or fmt.get("type") != "json_schema":
+        return None
+    schema = fmt.get("schema")
+    return {"schema": json.dumps(schema) if not isinstance(schema, str) else schema}
+
+
 def structured_output(invocation: Invocation) -> str | None:
     """The JSON text answering ``outputConfig.textFormat``, or None if none was asked for.
 
     The text is ``json.dumps`` of an instance of the schema, the same for the same request.
     Raises ValidationException if the schema is not JSON or not a valid JSON Schema.
     """
-    text_format = (invocation.output_config or {}).get("textFormat")
-    if not isinstance(text_format, dict) or text_format.get("type") != "json_schema":
-        return None
-    definition = (text_format.get("structure") or {}).get("jsonSchema")
-    if not isinstance(definition, dict):
+    definition = _converse_schema(invocation) or _anthropic_schema(invocation)
+    if definition is None:
         return None
     try:
         schema = json.loads(definition.get("schema", ""))

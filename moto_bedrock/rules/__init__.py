@@ -15,9 +15,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..bedrockruntime.exceptions import RuleViolation
+from ..generation.reasoning import thinking_violation
 from ..generation.responders import Invocation
 from ..wire.streaming import ConfigError
-from . import capabilities, conversation
+from . import capabilities, conversation, recorded
 
 __all__ = ["JOB_RULES", "RULES", "RuleViolation", "ValidationPolicy", "enforce"]
 
@@ -39,6 +40,8 @@ def _max_tokens(invocation: Invocation) -> str | None:
 #: content, then its tool blocks and toolConfig, then the model's capabilities, then limits.
 #: Ids are stable: users name them in ``configure_validation(lenient=[...])``.
 RULES: dict[str, Rule] = {
+    # message roles: botocore's enum allows "system", Bedrock does not (recorded.py)
+    "message-roles": recorded.message_role_violation,
     # conversation structure and content (conversation.py)
     "conversation": conversation.conversation_violation,
     "document-text": conversation.document_text_violation,
@@ -63,12 +66,15 @@ RULES: dict[str, Rule] = {
     "image-input": capabilities.image_input_violation,
     "document-input": capabilities.document_input_violation,
     "video-input": capabilities.video_input_violation,
+    "s3-source": recorded.s3_source_violation,
+    # Claude's extended-thinking settings (generation/reasoning.py)
+    "thinking": thinking_violation,
     # limits
     "context-window": capabilities.context_window_violation,
     "max-tokens": _max_tokens,
 }
 CONVERSE_RULES = tuple(RULES)
-NATIVE_RULES = ("max-tokens",)
+NATIVE_RULES = ("thinking", "max-tokens")
 #: Checks of batch jobs (``bedrock/batch.py``), waivable by id like the request rules: the
 #: job's role must exist in moto's IAM; its input must hold Bedrock's minimum of records.
 JOB_RULES = ("job-role", "batch-record-count")

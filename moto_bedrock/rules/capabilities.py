@@ -34,11 +34,12 @@ INPUT_TOO_LONG = "Input is too long for requested model."
 
 
 def _tool_choice_text(choice: str) -> str:
-    # Observed for ``any`` (strands-agents/harness-sdk#1241); ``tool`` is assumed to follow
-    # the same template (unverified).
+    # Observed for ``any``, full stop included (techthoughts2/pwshBedrock
+    # src/pwshBedrock/Public/Invoke-ConverseAPI.ps1; strands-agents/harness-sdk#1241 quotes it
+    # in a title, without the stop); ``tool`` is assumed to follow the template (unverified).
     return (
         f"This model doesn't support the toolConfig.toolChoice.{choice} field. "
-        f"Remove toolConfig.toolChoice.{choice} and try again"
+        f"Remove toolConfig.toolChoice.{choice} and try again."
     )
 
 

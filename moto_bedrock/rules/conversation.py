@@ -75,8 +75,12 @@ TOO_MANY_IMAGES = f"You can't include more than {MAX_IMAGES} images in a request
 _MEDIA = ("image", "document", "video")
 
 
-def _violation(messages: list[dict[str, Any]]) -> str | None:
-    if not messages or messages[0].get("role") != "user":
+def _violation(messages: list[dict[str, Any]], assistant_may_open: bool = False) -> str | None:
+    if not messages:
+        return MUST_START_WITH_USER
+    if messages[0].get("role") != "user" and not (
+        assistant_may_open and messages[0].get("role") == "assistant"
+    ):
         return MUST_START_WITH_USER
     for index, message in enumerate(messages):
         if index and message.get("role") == messages[index - 1].get("role"):
@@ -93,9 +97,19 @@ def _violation(messages: list[dict[str, Any]]) -> str | None:
     return None
 
 
+def assistant_may_open(invocation: Invocation) -> bool:
+    """Claude accepts a Converse conversation that opens with an assistant turn.
+
+    Recorded: pydantic/pydantic-ai tests/models/cassettes/test_bedrock/
+    test_bedrock_anthropic_message_history_starting_with_response.yaml (Sonnet 4.5, 200).
+    The other families keep Bedrock's "must start with a user message" refusal.
+    """
+    return invocation.model.family == "anthropic"
+
+
 def conversation_violation(invocation: Invocation) -> str | None:
     """Bedrock's text for the first conversation rule the invocation breaks, or None."""
-    return _violation(invocation.messages)
+    return _violation(invocation.messages, assistant_may_open(invocation))
 
 
 def check_conversation(messages: list[dict[str, Any]]) -> None:

@@ -46,6 +46,7 @@ from ..bedrockruntime.exceptions import (
     UnknownOperation,
     ValidationException,
 )
+from .padding import pad_payload
 from .streaming import StreamPlan
 from .validation import MAX_JSON_DEPTH, operation_model, too_deep, validate_input
 
@@ -174,7 +175,7 @@ class StreamResult(ActionResult):
     def execute_result(self, context: ActionContext) -> Any:
         fault = self.plan.fault
         exception = (fault.error, fault.body()) if fault is not None else None
-        frames = _moto.event_frames(context, self._paced_events(), exception)
+        frames = _moto.event_frames(context, self._paced_events(), exception, pad_payload)
         body: Any = frames if context.response.is_werkzeug_request else b"".join(frames)
         headers = {"Content-Type": "application/vnd.amazon.eventstream", **self.headers}
         return 200, headers, body

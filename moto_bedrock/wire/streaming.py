@@ -202,6 +202,19 @@ def _block_events(
         for fragment in fragments:
             delta = {"toolUse": {"input": fragment}}
             yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": delta}}
+    elif "citationsContent" in block:
+        cited = block["citationsContent"]
+        for part in cited.get("content", []):
+            for piece in settings.pieces(str(part.get("text", ""))):
+                yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": {"text": piece}}}
+        for citation in cited.get("citations", []):
+            delta = {"citation": citation}
+            yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": delta}}
+    elif "redactedContent" in block.get("reasoningContent", {}):
+        delta = {
+            "reasoningContent": {"redactedContent": block["reasoningContent"]["redactedContent"]}
+        }
+        yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": delta}}
     elif "reasoningContent" in block:
         reasoning = block["reasoningContent"].get("reasoningText", {})
         for piece in settings.pieces(reasoning.get("text", "")):

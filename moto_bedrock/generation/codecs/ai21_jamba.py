@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import uuid
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -177,8 +178,12 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
 
 
 def _chat_id(make_id: MakeId) -> str:
-    # AI21's ids are "chat-" and 32 hex digits; hashing a fresh id keeps them reproducible.
-    return "chat-" + hashlib.sha256(make_id("", 22).encode()).hexdigest()[:32]
+    # Recorded ids are "chatcmpl-" and a UUID (Arize-ai/openinference js/packages/
+    # openinference-instrumentation-bedrock/test/recordings/should-handle-ai21-jamba-models.json,
+    # 2025; older captures showed "chat-" and 32 hex digits). Hashing a fresh id keeps them
+    # reproducible.
+    digest = hashlib.sha256(make_id("", 22).encode()).digest()[:16]
+    return f"chatcmpl-{uuid.UUID(bytes=digest, version=4)}"
 
 
 def _usage(result: InferenceResult) -> dict[str, int]:

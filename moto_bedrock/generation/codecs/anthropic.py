@@ -37,6 +37,9 @@ KNOWN_KEYS = {
     "tool_choice",
     "thinking",
     "metadata",
+    # Structured output (``{"format": {"type": "json_schema", "schema": {...}}}``), sent by the
+    # Vercel AI SDK's generateObject on Claude; see generation/responders.structured_output.
+    "output_config",
 }
 _STOP_REASONS = {
     "end_turn": "end_turn",

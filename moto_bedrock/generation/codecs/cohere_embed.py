@@ -36,7 +36,8 @@ INPUT_TYPES = ("search_document", "search_query", "classification", "clustering"
 TRUNCATE = ("NONE", "START", "END")
 EMBEDDING_TYPES = ("float", "int8", "uint8", "binary", "ubinary")
 KEYS = ("texts", "images", "input_type", "truncate", "embedding_types")
-V4_KEYS = (*KEYS, "output_dimension")
+# Embed v4 also takes max_tokens (recorded: pydantic-ai TestBedrock.test_cohere_v4_with_max_tokens).
+V4_KEYS = (*KEYS, "output_dimension", "max_tokens")
 _DATA_URI = "^data:image/(jpeg|png);base64,"
 _DATA_URI_RE = re.compile(_DATA_URI)
 
@@ -113,6 +114,16 @@ def _quantized(kind: str, vector: list[float]) -> list[float] | list[int]:
     return vector
 
 
+def _echo(texts: list[str], model: FoundationModel) -> list[str]:
+    """The ``texts`` echoed back: Embed English v3 lower-cases them, the others do not.
+
+    pydantic/pydantic-ai tests/cassettes/test_embeddings/TestBedrock.test_cohere_v3_minimal.yaml
+    (english-v3: "hello, world!") and ...test_cohere_v3_with_base_truncate.yaml (multilingual-v3
+    keeps the case), 2026.
+    """
+    return [t.lower() for t in texts] if model.model_id == "cohere.embed-english-v3" else texts
+
+
 def _response_id(body: dict[str, Any], model: FoundationModel) -> str:
     """A uuid-shaped id that depends only on the model and the request."""
     canonical = json.dumps([model.model_id, body], sort_keys=True, separators=(",", ":"))
@@ -143,7 +154,11 @@ def embed(body: dict[str, Any], model: FoundationModel) -> tuple[dict[str, Any],
         vectors.append(embeddings.embed_text(kept, dimensions))
     vectors.extend(embeddings.embed_bytes(image, dimensions) for image in images)
 
-    response: dict[str, Any] = {"id": _response_id(body, model), "texts": texts}
+    response: dict[str, Any] = {"id": _response_id(body, model), "texts": _echo(texts, model)}
+    if types is None and not _is_v3(model):
+        # Embed v4 always answers by type, "float" unless asked otherwise (pydantic/pydantic-ai
+        # tests/cassettes/test_embeddings/TestBedrock.test_cohere_v4_minimal.yaml, 2026).
+        types = ["float"]
     if types is None:
         response["embeddings"] = vectors
         response["response_type"] = "embeddings_floats"

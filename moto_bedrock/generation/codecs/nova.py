@@ -230,26 +230,38 @@ def _delta(index: int, delta: dict[str, Any]) -> dict[str, Any]:
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
 ) -> list[dict[str, Any]]:
-    """The native stream objects: ConverseStream's events, each as one JSON object."""
+    """The native stream objects: ConverseStream's events, each as one JSON object.
+
+    As recorded (Arize-ai/openinference js/packages/openinference-instrumentation-bedrock/
+    test/recordings/should-handle-invoke-model-with-response-stream.json, Nova Micro, 2025):
+    every text delta is a content block of its own (delta, then stop, next index), and the
+    closing usage has no ``totalTokens``. A tool's whole input comes in one delta.
+    """
     chunks: list[dict[str, Any]] = [{"messageStart": {"role": "assistant"}}]
-    for index, block in enumerate(result.content):
+    index = 0
+    for block in result.content:
         if "toolUse" in block:
             tool_use = block["toolUse"]
             start = {"toolUse": {"toolUseId": tool_use["toolUseId"], "name": tool_use["name"]}}
             chunks.append({"contentBlockStart": {"start": start, "contentBlockIndex": index}})
-            for fragment in pieces(json.dumps(tool_use.get("input", {}))):
-                chunks.append(_delta(index, {"toolUse": {"input": fragment}}))
-        elif "reasoningContent" in block:
-            reasoning = block["reasoningContent"].get("reasoningText", {})
-            for piece in pieces(reasoning.get("text", "")):
-                chunks.append(_delta(index, {"reasoningContent": {"text": piece}}))
+            whole = json.dumps(tool_use.get("input", {}))
+            chunks.append(_delta(index, {"toolUse": {"input": whole}}))
+            chunks.append({"contentBlockStop": {"contentBlockIndex": index}})
+            index += 1
+            continue
+        if "reasoningContent" in block:
+            text = block["reasoningContent"].get("reasoningText", {}).get("text", "")
+            kind = "reasoningContent"
         else:
-            for piece in pieces(block.get("text", "")):
-                chunks.append(_delta(index, {"text": piece}))
-        chunks.append({"contentBlockStop": {"contentBlockIndex": index}})
+            text, kind = block.get("text", ""), "text"
+        for piece in pieces(text) or [""]:
+            delta = {kind: {"text": piece}} if kind == "reasoningContent" else {"text": piece}
+            chunks.append(_delta(index, delta))
+            chunks.append({"contentBlockStop": {"contentBlockIndex": index}})
+            index += 1
     chunks.append({"messageStop": {"stopReason": result.stop_reason}})
-    # Empty metrics and trace as third-party captures show them; not re-verified.
-    chunks.append({"metadata": {"usage": _usage(result), "metrics": {}, "trace": {}}})
+    usage = {k: v for k, v in _usage(result).items() if k != "totalTokens"}
+    chunks.append({"metadata": {"usage": usage, "metrics": {}, "trace": {}}})
     return chunks
 
 

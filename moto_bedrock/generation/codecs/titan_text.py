@@ -42,7 +42,10 @@ _COMPLETION = {
     "guardrail_intervened": "CONTENT_FILTERED",
 }
 # Streams say FINISH where the whole response says FINISHED (captured real chunks).
-_FINISHED, _FINISH = "FINISHED", "FINISH"
+# Recorded: "FINISH" in InvokeModel bodies and stream chunks alike (Arize-ai/openinference
+# js/packages/openinference-instrumentation-bedrock/test/recordings/
+# should-handle-amazon-titan-models.json, 2025); the docs' "FINISHED" is outdated.
+_FINISH = "FINISH"
 
 _SPEAKER = re.compile(r"^(User|Bot):", re.MULTILINE)
 
@@ -113,7 +116,7 @@ def render_response(
             {
                 "tokenCount": result.usage["outputTokens"],
                 "outputText": reply_text(result),
-                "completionReason": _COMPLETION.get(result.stop_reason, _FINISHED),
+                "completionReason": _COMPLETION.get(result.stop_reason, _FINISH),
             }
         ],
     }

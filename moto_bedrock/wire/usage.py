@@ -1,0 +1,52 @@
+"""Per-family details of the ``usage`` member Bedrock returns from Converse.
+
+Claude 3.7 and later always report the cache counters in a (non-streamed) Converse
+response, as 0 when no cache point was used; older Claude models and the other families
+report them only when the request has a cache point. Sources: pydantic/pydantic-ai
+``tests/models/cassettes/test_bedrock/*.yaml`` (Claude 3.7 Sonnet, Sonnet 4, Sonnet 4.5,
+2025–2026, every response) against Arize-ai/openinference
+``js/packages/openinference-instrumentation-bedrock/test/recordings/*converse*.json``
+(Claude 3.5 Sonnet, 2025: never). ConverseStream ``metadata`` usage has no such zeros
+(pydantic-ai ``test_bedrock_native_output_stream.yaml``, Sonnet 4.5).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from ..catalog import FoundationModel
+
+# Claude models before 3.7 (3 Haiku/Sonnet/Opus, 3.5 Sonnet/Haiku); every later Claude
+# model reports cache counters always.
+_OLDER_CLAUDE = re.compile(r"anthropic\.claude-(3-(haiku|sonnet|opus)|3-5-)")
+
+
+def always_reports_cache(model: FoundationModel) -> bool:
+    return model.family == "anthropic" and not _OLDER_CLAUDE.match(model.model_id)
+
+
+def invoke_counts(model: FoundationModel, usage: dict[str, Any], latency_ms: int) -> dict[str, int]:
+    """The counts InvokeModel reports in ``x-amzn-bedrock-*`` headers.
+
+    Nova always sends the two cache headers (0 when unused: Arize-ai/openinference js/
+    packages/openinference-instrumentation-bedrock/test/recordings/should-handle-amazon-nova-
+    models.json, 2025); other families send them when the request used a cache point
+    (unverified: no recording of Claude's InvokeModel with caching is on file).
+    """
+    counts = {
+        "inputTokens": int(usage["inputTokens"]),
+        "outputTokens": int(usage["outputTokens"]),
+        "latencyMs": latency_ms,
+    }
+    if model.family == "nova" or "cacheReadInputTokens" in usage:
+        counts["cacheReadInputTokens"] = int(usage.get("cacheReadInputTokens", 0))
+        counts["cacheWriteInputTokens"] = int(usage.get("cacheWriteInputTokens", 0))
+    return counts
+
+
+def converse_usage(model: FoundationModel, usage: dict[str, Any]) -> dict[str, Any]:
+    """``usage`` as a Converse response carries it for ``model``."""
+    if not always_reports_cache(model) or "cacheReadInputTokens" in usage:
+        return usage
+    return {**usage, "cacheReadInputTokens": 0, "cacheWriteInputTokens": 0}

@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_bedrock.catalog import load_catalog
-from tests.conftest import HAIKU, REGION
+from tests.conftest import HAIKU, REGION, Aws
 
 CATALOG = load_catalog()
 BEDROCK_MODEL = botocore.session.get_session().get_service_model("bedrock")
@@ -283,9 +283,15 @@ def test_get_inference_profile_rejects_an_unknown_profile(control: Any) -> None:
     assert excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"] == 404
 
 
-def test_moto_control_plane_operations_still_work(control: Any) -> None:
+def test_moto_control_plane_operations_still_work(aws: Aws, control: Any) -> None:
+    aws.client("s3").create_bucket(
+        Bucket="bedrock-invocation-logs"
+    )  # Bedrock checks the destination exists
     control.put_model_invocation_logging_configuration(
-        loggingConfig={"textDataDeliveryEnabled": True, "s3Config": {"bucketName": "logs"}}
+        loggingConfig={
+            "textDataDeliveryEnabled": True,
+            "s3Config": {"bucketName": "bedrock-invocation-logs"},
+        }
     )
     config = control.get_model_invocation_logging_configuration()["loggingConfig"]
-    assert config["s3Config"] == {"bucketName": "logs"}
+    assert config["s3Config"] == {"bucketName": "bedrock-invocation-logs"}

@@ -794,6 +794,7 @@ def test_bad_requests_leave_valid_state_intact(aws: Aws) -> None:
     controls = aws.controls()
     control.create_model_customization_job(**CUSTOM_JOB)
     model_arn = control.get_custom_model(modelIdentifier="fuzz-model")["modelArn"]
+    aws.client("s3").create_bucket(Bucket="fuzz-logs")  # Bedrock checks the destination exists
     control.put_model_invocation_logging_configuration(
         loggingConfig={"s3Config": {"bucketName": "fuzz-logs"}, "textDataDeliveryEnabled": True}
     )

@@ -56,12 +56,18 @@ def main(argv: Sequence[str] | None = None) -> None:
     services.install()
     from moto.server import main as moto_main
 
+    from .wire import guard
     from .wire.streaming import ConfigError
 
     args = list(sys.argv[1:] if argv is None else argv)
     if "-h" in args or "--help" in args:
-        sys.stdout.write("moto_bedrock_server: moto_server's options, and\n" + CONFIG_HELP + "\n")
-    configs, rest = split_args(args)
+        sys.stdout.write(
+            "moto_bedrock_server: moto_server's options, and\n"
+            + CONFIG_HELP
+            + guard.FLAGS_HELP
+            + "\n"
+        )
+    configs, rest = split_args(guard.apply_flags(args))
     try:
         load_startup_configs(configs)
     except ConfigError as error:

@@ -16,8 +16,10 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
+from werkzeug.exceptions import HTTPException
 
 from ..rules import RULES, ValidationPolicy
+from ..wire import guard
 from ..wire.streaming import ConfigError, StreamFault, StreamSettings
 from .base import ControlBase, operation, operations_of
 from .clock import ClockControls
@@ -199,17 +201,25 @@ for _name in OPERATIONS:
 
 
 def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    """moto-api handler: ``POST /moto-api/bedrock/<operation>`` runs that control operation."""
+    """moto-api handler: ``POST /moto-api/bedrock/<operation>`` runs that control operation.
+
+    Only a JSON request naming this machine, and no browser's cross-origin one, gets in
+    (:func:`~moto_bedrock.wire.guard.control_refusal`).
+    """
     json_headers = {"Content-Type": "application/json"}
     operation = full_url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
     if request.method != "POST":
         return 405, json_headers, json.dumps({"message": "Use POST with a JSON object body."})
+    refusal = guard.control_refusal(dict(request.headers))
+    if refusal is not None:
+        return refusal[0], json_headers, json.dumps({"message": refusal[1]})
     if operation not in OPERATIONS:
         message = f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}"
         return 404, json_headers, json.dumps({"message": message})
     try:
-        # get_data(), not .data: werkzeug leaves .data empty for a form Content-Type,
-        # which curl sends by default.
+        # Read through a limit, so a huge (or endless chunked) body stops at the first byte
+        # too many; get_data(), not .data, which werkzeug leaves empty for some types.
+        request.max_content_length = guard.MAX_CONTROL_BODY_BYTES
         raw = request.get_data() or b"{}"
         kwargs = json.loads(raw)
         if not isinstance(kwargs, dict):
@@ -219,7 +229,16 @@ def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[s
         if not isinstance(region, str) or not isinstance(account_id, str):
             raise ConfigError("region and account_id must be strings")
         control = BedrockControl(region=region, account_id=account_id)
-        result = getattr(control, operation)(**kwargs)
+        with guard.over_http():
+            result = getattr(control, operation)(**kwargs)
+    except HTTPException as error:  # too large, or a malformed chunked body
+        status = error.code or 400
+        message = (
+            f"the body is larger than {guard.MAX_CONTROL_BODY_BYTES} bytes"
+            if status == 413
+            else "the body could not be read"
+        )
+        return status, json_headers, json.dumps({"message": message})
     except KeyError:
         message = f"unknown region {region!r} or account {account_id!r}"
         return 400, json_headers, json.dumps({"message": message})

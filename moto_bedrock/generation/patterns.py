@@ -119,7 +119,7 @@ def _nested_repeat(items: list[Any], inside_repeat: bool) -> str | None:
     for op, av in items:
         name = op.name
         if name in _REPEATS:
-            low, high, body = av
+            _, high, body = av
             body = list(body)
             if high == _parser.MAXREPEAT or high > 1:
                 inner = _only_repeat(body)
@@ -145,7 +145,6 @@ def _only_repeat(body: list[Any]) -> Any:
     while len(body) == 1 and body[0][0].name == "SUBPATTERN":
         body = list(body[0][1][-1])
     if len(body) == 1 and body[0][0].name in _REPEATS:
-        low, high, _ = body[0][1]
-        if high == _parser.MAXREPEAT:
+        if body[0][1][1] == _parser.MAXREPEAT:
             return body[0]
     return None

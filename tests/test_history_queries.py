@@ -32,6 +32,7 @@ RECORD_KEYS = {
     "injected",
     "started_at",
     "duration_ms",
+    "abandoned",
 }
 
 

@@ -22,11 +22,12 @@ from ..generation.inference import InferenceResult, PromptCache, finish, input_t
 from ..generation.responders import DefaultResponder, Invocation, Responder
 from ..rules import CONVERSE_RULES, NATIVE_RULES, ValidationPolicy, enforce
 from ..wire.streaming import (
+    Pacer,
     StreamFault,
     StreamPlan,
     StreamSettings,
     converse_delta_text,
-    converse_stream_events,
+    iter_converse_stream_events,
     pace,
 )
 from .exceptions import (
@@ -250,14 +251,14 @@ class BedrockRuntimeBackend(BaseBackend):
             model = self._resolve_streaming(record, request["model_id"])
             invocation, result, extra = self._converse(record, model, **request)
             settings = self._settings(invocation)
-            events = converse_stream_events(result, extra, settings)
             fault = self.take_stream_fault("ConverseStream")
             record.stream_fault = fault.error if fault else None
         return StreamPlan(
-            events=events,
-            delays=pace(events, settings, converse_delta_text),
+            events=iter_converse_stream_events(result, extra, settings),
+            pacer=Pacer(settings, converse_delta_text),
             fault=fault,
             sleep=self.behaviour.clock.sleep,
+            on_abandon=lambda: self.history.note_abandoned(record),
         )
 
     # -- InvokeModel --------------------------------------------------------------------
@@ -359,10 +360,11 @@ class BedrockRuntimeBackend(BaseBackend):
                 metrics[cache_field] = result.usage[usage_field]
         chunks[-1]["amazon-bedrock-invocationMetrics"] = metrics
         return StreamPlan(
-            events=[{"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks],
+            events=({"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks),
             delays=pace(chunks, settings, codec.delta_text),
             fault=fault,
             sleep=self.behaviour.clock.sleep,
+            on_abandon=lambda: self.history.note_abandoned(record),
         )
 
     # -- CountTokens --------------------------------------------------------------------

@@ -25,7 +25,7 @@ from .base import ControlBase, operation, operations_of
 from .clock import ClockControls
 from .config import ConfigControls
 from .faults import FaultControls
-from .history import CallFilter
+from .history import CallFilter, HistoryLimits
 from .history_view import HistoryView
 from .latency import LatencyControls
 from .quotas import QuotaControls
@@ -129,12 +129,27 @@ class BedrockControl(
         return {}
 
     @operation
-    def configure_history(self, cap: int) -> dict[str, Any]:
-        """Keep at most ``cap`` records (the oldest are dropped first)."""
-        if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
-            raise ConfigError("cap must be a positive integer")
-        self._runtime.history.resize(cap)
-        return {"cap": cap}
+    def configure_history(
+        self, cap: int | None = None, max_bytes: int | None = None, keep_blobs: bool | None = None
+    ) -> dict[str, Any]:
+        """Set the history's limits; those not given keep their value. Returns them all.
+
+        ``cap`` records at most (default 1,000, at most 1,000,000), ``max_bytes`` of
+        estimated content (default 64 MiB), ``keep_blobs`` to keep binary content whole
+        rather than as size and sha256. The oldest records are dropped first.
+        """
+        history = self._runtime.history
+        given = {"cap": cap, "max_bytes": max_bytes, "keep_blobs": keep_blobs}
+        current = history.limits
+        merged = {
+            "cap": current.cap,
+            "max_bytes": current.max_bytes,
+            "keep_blobs": current.keep_blobs,
+            **{k: v for k, v in given.items() if v is not None},
+        }
+        limits = HistoryLimits.parse(merged, "history")
+        history.set_limits(limits)
+        return {"cap": limits.cap, "max_bytes": limits.max_bytes, "keep_blobs": limits.keep_blobs}
 
 
 #: Every control operation served over HTTP.

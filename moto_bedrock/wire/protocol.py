@@ -22,6 +22,7 @@ for both the check and moto's parser.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
@@ -46,6 +47,7 @@ from ..bedrockruntime.exceptions import (
     UnknownOperation,
     ValidationException,
 )
+from . import guard
 from .streaming import StreamPlan
 from .validation import MAX_JSON_DEPTH, operation_model, too_deep, validate_input
 
@@ -165,15 +167,35 @@ class StreamResult(ActionResult):
 
     def _paced_events(self) -> Iterator[dict[str, Any]]:
         plan = self.plan
-        events = plan.events if plan.fault is None else plan.events[: plan.fault.after_events]
-        for index, event in enumerate(events):
-            if index < len(plan.delays) and plan.delays[index] > 0:
-                plan.sleep(plan.delays[index])
-            yield event
+        events: Iterator[dict[str, Any]] = iter(plan.events)
+        if plan.fault is not None:
+            events = itertools.islice(events, plan.fault.after_events)
+        finished = False
+        try:
+            for index, event in enumerate(events):
+                if index < len(plan.delays):
+                    delay = plan.delays[index]
+                else:
+                    delay = plan.pacer(event) if plan.pacer is not None else 0.0
+                if delay > 0:
+                    plan.sleep(delay)
+                yield event
+            finished = True
+        finally:
+            # Closed early: the server dropped a reader that went away or stalled.
+            if not finished and plan.on_abandon is not None:
+                plan.on_abandon()
 
     def execute_result(self, context: ActionContext) -> Any:
         fault = self.plan.fault
         exception = (fault.error, fault.body()) if fault is not None else None
+        if context.response.is_werkzeug_request:
+            # A reader that stops reading must not hold this thread and the stream for
+            # ever: a write blocked this long fails, and the server drops the connection.
+            environ = getattr(context.response.normalized_request, "environ", {})
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                sock.settimeout(guard.settings().write_timeout)
         frames = _moto.event_frames(context, self._paced_events(), exception)
         body: Any = frames if context.response.is_werkzeug_request else b"".join(frames)
         headers = {"Content-Type": "application/vnd.amazon.eventstream", **self.headers}

@@ -37,7 +37,7 @@ from botocore.model import OperationModel, Shape
 from moto.core.responses import ActionContext, ActionResult, BaseResponse
 from moto.core.routing import get_service_router
 from moto.core.utils import camelcase_to_underscores, get_service_model
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from .. import _moto
 from ..bedrockruntime.exceptions import (
@@ -77,8 +77,23 @@ TOO_DEEP = (
     f"{MAX_JSON_DEPTH} levels."
 )
 
+
+class InvalidSignature(BedrockError):
+    """A SigV4 credential scope naming a region the service does not run in."""
+
+    code = "InvalidSignatureException"
+
+    def __init__(self, region: str) -> None:
+        # AWS's text for a credential scoped to an unknown region (unverified for Bedrock).
+        super().__init__(f"Credential should be scoped to a valid region, not '{region[:64]}'.")
+
+
 # Errors that are not in the service model, so the serializer cannot place them.
-_UNMODELED_STATUS: dict[type[BedrockError], int] = {NotEmulated: 501, UnknownOperation: 404}
+_UNMODELED_STATUS: dict[type[BedrockError], int] = {
+    NotEmulated: 501,
+    UnknownOperation: 404,
+    InvalidSignature: 403,
+}
 
 
 @dataclass(frozen=True)
@@ -291,6 +306,14 @@ class BedrockProtocol(BaseResponse):
             # moto's hand-written handlers expect text.
             self.body = self.body.decode("utf-8", errors="replace")
 
+    def backend_of(self, backends: Any) -> Any:
+        """The backend of this request's account and region in ``backends`` (a moto
+        BackendDict); a region the service does not run in is an InvalidSignatureException."""
+        try:
+            return backends[self.current_account][self.region]
+        except KeyError:
+            raise InvalidSignature(str(self.region)) from None
+
     def parse_parameters(self, request: Any) -> None:
         # The service's own protocol, the raw body and the URL's query, whatever the
         # Content-Type says: moto would pick a parser from it, and werkzeug hands a form or
@@ -418,6 +441,12 @@ class BedrockProtocol(BaseResponse):
             status, response_headers, body = self._error_response(error)
             if error is self._body_too_large:
                 response_headers, body = self._drained(request, response_headers, body)
+        except BadRequest:
+            # A body that cannot be read (a malformed chunked encoding, a client gone):
+            # answered by hand, as the request never got far enough to be serialized.
+            status, response_headers, body = self._plain_error(
+                ValidationException("The request body could not be read."), 400
+            )
         except RequestEntityTooLarge:
             # A body of unknown length ran past the limit while being read.
             too_large = (

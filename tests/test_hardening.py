@@ -473,7 +473,7 @@ class _Upstream:
         upstream = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - http.server's naming
+            def do_POST(self) -> None:
                 upstream.paths.append(f"POST {self.path}")
                 self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 self.send_response(status)
@@ -483,7 +483,7 @@ class _Upstream:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 upstream.paths.append(f"GET {self.path}")
                 self.send_response(200)
                 self.send_header("Content-Length", "2")

@@ -144,7 +144,6 @@ def _only_repeat(body: list[Any]) -> Any:
     """The open repeat that is all of ``body`` (through plain groups), if it is one."""
     while len(body) == 1 and body[0][0].name == "SUBPATTERN":
         body = list(body[0][1][-1])
-    if len(body) == 1 and body[0][0].name in _REPEATS:
-        if body[0][1][1] == _parser.MAXREPEAT:
-            return body[0]
+    if len(body) == 1 and body[0][0].name in _REPEATS and body[0][1][1] == _parser.MAXREPEAT:
+        return body[0]
     return None

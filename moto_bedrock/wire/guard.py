@@ -30,9 +30,9 @@ from urllib.parse import urlsplit
 
 __all__ = [
     "DEFAULT_WRITE_TIMEOUT",
+    "FLAGS_HELP",
     "MAX_CONTROL_BODY_BYTES",
     "GuardSettings",
-    "FLAGS_HELP",
     "apply_flags",
     "configure",
     "control_refusal",

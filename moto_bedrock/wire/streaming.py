@@ -24,8 +24,8 @@ from ..generation.tokens import count_tokens, tokenize
 
 __all__ = [
     "STREAM_ERRORS",
-    "StreamFault",
     "Pacer",
+    "StreamFault",
     "StreamPlan",
     "StreamSettings",
     "converse_stream_events",

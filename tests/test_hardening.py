@@ -603,3 +603,45 @@ def test_a_form_content_type_on_converse_is_a_modeled_404(aws: Aws) -> None:
     )
     assert response.status_code == 404
     assert response.headers["x-amzn-ErrorType"].startswith("UnknownOperationException")
+
+
+@pytest.mark.parametrize(
+    ("operation", "kwargs", "message"),
+    [
+        ("configure_streaming", {"time_to_first_token_ms": 10**12}, "time_to_first_token_ms"),
+        ("configure_streaming", {"tokens_per_second": 1e-300}, "tokens_per_second must be at"),
+        ("set_latency", {"time_to_first_token_ms": 10**12}, "time_to_first_token_ms must be"),
+        ("configure_clock", {"now": 1e308}, "clock.now (in absolute value) must be at most"),
+        ("inject_fault", {"error": "Throttling", "count": 10**30}, "count must be at most"),
+        (
+            "inject_stream_error",
+            {"error": "throttlingException", "after_events": 10**30},
+            "after_events must be at most 1e+12",
+        ),
+        (
+            "set_quota",
+            {"model": "*", "requests_per_minute": 10**30},
+            "requests_per_minute must be at most",
+        ),
+    ],
+    ids=lambda value: value if isinstance(value, str) and " " not in value else None,
+)
+def test_every_configured_number_has_an_upper_bound(
+    aws: Aws, operation: str, kwargs: dict[str, Any], message: str
+) -> None:
+    # Each of these used to be accepted and then slept for days, overflowed (a 500) or
+    # ran past islice's range when a call came.
+    with pytest.raises(Exception) as refused:
+        getattr(aws.controls(), operation)(**kwargs)
+    assert message in str(refused.value)
+    assert aws.client("bedrock-runtime").converse(modelId=HAIKU, messages=[user("Hi")])
+
+
+def test_a_number_too_large_for_a_float_is_a_400_over_http(server_url: str) -> None:
+    response = requests.post(
+        f"{server_url}/moto-api/bedrock/configure_clock",
+        data='{"now": 1' + "0" * 400 + "}",
+        headers={"Content-Type": "application/json"},
+        timeout=5,
+    )
+    assert response.status_code == 400

@@ -259,6 +259,7 @@ def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[s
         return 400, json_headers, json.dumps({"message": message})
     except RecursionError:
         return 400, json_headers, json.dumps({"message": "the body is nested too deeply"})
-    except (ConfigError, ValueError, TypeError) as error:
+    except (ConfigError, ValueError, TypeError, ArithmeticError) as error:
+        # ArithmeticError: a number too large for a float (10**400) anywhere in the body.
         return 400, json_headers, json.dumps({"message": str(error)})
     return 200, json_headers, json.dumps(result)

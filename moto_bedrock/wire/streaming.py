@@ -21,6 +21,7 @@ from typing import Any
 
 from ..generation.inference import InferenceResult
 from ..generation.tokens import count_tokens, tokenize
+from .limits import MAX_COUNT, MAX_DELAY_MS, MIN_TOKENS_PER_SECOND, too_large
 
 __all__ = [
     "STREAM_ERRORS",
@@ -52,6 +53,12 @@ OPERATION_ERRORS = {
 
 class ConfigError(ValueError):
     """A control-API argument that cannot be used; the message names the problem."""
+
+
+def _bounded(value: Any, most: float, name: str) -> None:
+    problem = too_large(value, most, name)
+    if problem is not None:
+        raise ConfigError(problem)
 
 
 def _is_int(value: Any) -> bool:
@@ -98,6 +105,9 @@ class StreamSettings:
         rate = self.tokens_per_second
         if rate is not None and (not _is_number(rate) or not 0 < rate < float("inf")):
             raise ConfigError("tokens_per_second must be more than zero")
+        _bounded(ttft, MAX_DELAY_MS, "time_to_first_token_ms")
+        if rate is not None and rate < MIN_TOKENS_PER_SECOND:
+            raise ConfigError(f"tokens_per_second must be at least 1/600; got {rate!r}")
         if not isinstance(self.sleep, bool):
             raise ConfigError(f"sleep must be true or false; got {self.sleep!r}")
 
@@ -157,6 +167,8 @@ class StreamFault:
             raise ConfigError("after_events must be zero or more")
         if not isinstance(self.count, int) or self.count < 1:
             raise ConfigError("count must be a positive integer")
+        _bounded(self.after_events, MAX_COUNT, "after_events")
+        _bounded(self.count, MAX_COUNT, "count")
         for name in ("message", "original_message"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
                 raise ConfigError(f"{name} must be a string")

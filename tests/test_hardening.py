@@ -324,38 +324,26 @@ def _door(server_url: str, operation: str, headers: dict[str, str], body: bytes 
     )
 
 
+JSON_TYPE = {"Content-Type": "application/json"}
+NOT_JSON = (415, "The control API takes a JSON body")
+CROSS_ORIGIN = (403, "The control API refuses cross-origin browser requests.")
+REFUSED_DOOR = {
+    "text-plain": ({"Content-Type": "text/plain"}, *NOT_JSON),
+    "no-type": ({}, *NOT_JSON),
+    "form": ({"Content-Type": "application/x-www-form-urlencoded"}, *NOT_JSON),
+    "origin": ({**JSON_TYPE, "Origin": "https://evil.example"}, *CROSS_ORIGIN),
+    "null-origin": ({**JSON_TYPE, "Origin": "null"}, *CROSS_ORIGIN),
+    "sec-fetch": ({**JSON_TYPE, "Sec-Fetch-Site": "cross-site"}, *CROSS_ORIGIN),
+    "rebinding": (
+        {**JSON_TYPE, "Host": "evil.example"},
+        403,
+        "The control API does not answer to Host 'evil.example'",
+    ),
+}
+
+
 @pytest.mark.parametrize(
-    ("headers", "status", "start"),
-    [
-        ({"Content-Type": "text/plain"}, 415, "The control API takes a JSON body"),
-        ({}, 415, "The control API takes a JSON body"),
-        (
-            {"Content-Type": "application/x-www-form-urlencoded"},
-            415,
-            "The control API takes a JSON body",
-        ),
-        (
-            {"Content-Type": "application/json", "Origin": "https://evil.example"},
-            403,
-            "The control API refuses cross-origin browser requests.",
-        ),
-        (
-            {"Content-Type": "application/json", "Origin": "null"},
-            403,
-            "The control API refuses cross-origin browser requests.",
-        ),
-        (
-            {"Content-Type": "application/json", "Sec-Fetch-Site": "cross-site"},
-            403,
-            "The control API refuses cross-origin browser requests.",
-        ),
-        (
-            {"Content-Type": "application/json", "Host": "evil.example"},
-            403,
-            "The control API does not answer to Host 'evil.example'",
-        ),
-    ],
-    ids=["text-plain", "no-type", "form", "origin", "null-origin", "sec-fetch", "rebinding"],
+    ("headers", "status", "start"), list(REFUSED_DOOR.values()), ids=list(REFUSED_DOOR)
 )
 def test_the_control_door_refuses_what_a_web_page_could_send(
     server_url: str, headers: dict[str, str], status: int, start: str
@@ -385,34 +373,39 @@ def test_the_control_door_bounds_and_checks_its_body(server_url: str) -> None:
     assert huge.json() == {"message": f"the body is larger than {MAX_CONTROL_BODY_BYTES} bytes"}
 
 
-def test_guard_settings_come_from_server_flags() -> None:
+@pytest.fixture
+def guard_restored() -> Any:
+    """The process's guard settings, put back as they were after the test."""
     from moto_bedrock.wire import guard
 
     before = guard.settings()
-    try:
-        rest = guard.apply_flags(
-            ["-H", "0.0.0.0", "--control-allow-host", "bedrock", "--allow-llm-host", "ollama:11434"]
-        )
-        assert rest == ["-H", "0.0.0.0"]
-        chosen = guard.settings()
-        assert chosen.bound_host == "0.0.0.0" and chosen.control_hosts == {"bedrock"}
-        assert chosen.llm_hosts == {"ollama"}
-        ok = {"Content-Type": "application/json"}
-        assert guard.control_refusal({**ok, "Host": "bedrock:5000"}) is None
-        # A wildcard bind is no name: a client must use an allowed one.
-        assert guard.control_refusal({**ok, "Host": "0.0.0.0:5000"}) is not None
-        assert guard.control_refusal({**ok, "Host": "evil.example:5000"}) is not None
-        guard.apply_flags(["--control-allow-host", "*"])
-        assert guard.control_refusal({**ok, "Host": "anything:1"}) is None
-        with pytest.raises(SystemExit):
-            guard.apply_flags(["--stream-write-timeout", "0"])
-    finally:
-        guard.configure(
-            bound_host=before.bound_host,
-            control_hosts=before.control_hosts,
-            llm_hosts=before.llm_hosts,
-            write_timeout=before.write_timeout,
-        )
+    yield guard
+    guard.configure(
+        bound_host=before.bound_host,
+        control_hosts=before.control_hosts,
+        llm_hosts=before.llm_hosts,
+        write_timeout=before.write_timeout,
+    )
+
+
+def test_guard_settings_come_from_server_flags(guard_restored: Any) -> None:
+    guard = guard_restored
+    rest = guard.apply_flags(
+        ["-H", "0.0.0.0", "--control-allow-host", "bedrock", "--allow-llm-host", "ollama:11434"]
+    )
+    assert rest == ["-H", "0.0.0.0"]
+    chosen = guard.settings()
+    assert chosen.bound_host == "0.0.0.0" and chosen.control_hosts == {"bedrock"}
+    assert chosen.llm_hosts == {"ollama"}
+    ok = {"Content-Type": "application/json"}
+    assert guard.control_refusal({**ok, "Host": "bedrock:5000"}) is None
+    # A wildcard bind is no name: a client must use an allowed one.
+    assert guard.control_refusal({**ok, "Host": "0.0.0.0:5000"}) is not None
+    assert guard.control_refusal({**ok, "Host": "evil.example:5000"}) is not None
+    guard.apply_flags(["--control-allow-host", "*"])
+    assert guard.control_refusal({**ok, "Host": "anything:1"}) is None
+    with pytest.raises(SystemExit):
+        guard.apply_flags(["--stream-write-timeout", "0"])
 
 
 def test_a_local_llm_over_http_only_to_hosts_the_server_allows(server_url: str) -> None:
@@ -428,31 +421,22 @@ def test_a_local_llm_over_http_only_to_hosts_the_server_allows(server_url: str) 
     controls.use_llm(url="http://127.0.0.1:9", model="m")
 
 
-def test_without_the_flag_no_llm_can_be_set_over_http() -> None:
+def test_without_the_flag_no_llm_can_be_set_over_http(guard_restored: Any) -> None:
     from moto_bedrock import BedrockControl, mock_bedrock
     from moto_bedrock.behaviour.base import ConfigError
-    from moto_bedrock.wire import guard
 
-    before = guard.settings()
-    try:
-        guard.configure()
-        with mock_bedrock():
-            controls = BedrockControl()
-            with guard.over_http(), pytest.raises(ConfigError) as refused:
-                controls.use_llm(url="http://127.0.0.1:11434", model="m")
-            assert str(refused.value) == (
-                "llm.url is refused: a local LLM cannot be set over HTTP unless the server was "
-                "started with --allow-llm-host HOST"
-            )
-            # In-process, the test's own code decides.
+    guard = guard_restored
+    guard.configure()
+    with mock_bedrock():
+        controls = BedrockControl()
+        with guard.over_http(), pytest.raises(ConfigError) as refused:
             controls.use_llm(url="http://127.0.0.1:11434", model="m")
-    finally:
-        guard.configure(
-            bound_host=before.bound_host,
-            control_hosts=before.control_hosts,
-            llm_hosts=before.llm_hosts,
-            write_timeout=before.write_timeout,
+        assert str(refused.value) == (
+            "llm.url is refused: a local LLM cannot be set over HTTP unless the server was "
+            "started with --allow-llm-host HOST"
         )
+        # In-process, the test's own code decides.
+        controls.use_llm(url="http://127.0.0.1:11434", model="m")
 
 
 def test_the_api_key_is_never_given_back(aws: Aws) -> None:

@@ -177,7 +177,9 @@ class BedrockServerFixture(BedrockFixture):
 
 
 def _post(url: str, timeout: float) -> int:
-    request = urllib.request.Request(url, data=b"{}", method="POST")
+    request = urllib.request.Request(
+        url, data=b"{}", method="POST", headers={"Content-Type": "application/json"}
+    )
     with _DIRECT.open(request, timeout=timeout) as response:
         return int(response.status)
 

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from . import __version__, services
+from .wire import guard
 
 DESCRIPTION = (
     "moto-bedrock: a free, offline, deterministic Amazon Bedrock emulator, serving every "
@@ -87,6 +88,7 @@ def build_parser(prog: str | None = None) -> argparse.ArgumentParser:
         metavar="BYTES",
         help=f"larger request bodies are answered 400 (default: {DEFAULT_MAX_BODY})",
     )
+    guard.add_flags(ours)
     return parser
 
 
@@ -145,7 +147,12 @@ def banner(url: str, server: str, config_lines: Sequence[str]) -> str:
 
 def main(argv: Sequence[str] | None = None) -> None:
     """Run the server; ``argv`` defaults to the command line, as for ``moto_server``."""
-    args = build_parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+    parser = build_parser()
+    args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+    try:
+        guard.configure_from(args)
+    except ValueError as error:
+        parser.error(str(error))
     services.install()
     from .wire.streaming import ConfigError
 

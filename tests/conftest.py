@@ -49,7 +49,8 @@ def start_server(*args: str, command: list[str] | None = None) -> BedrockServer:
 
 @pytest.fixture(scope="session")
 def server_url() -> Iterator[str]:
-    server = start_server()
+    # Tests set a local LLM (a fake one on loopback) over HTTP, which needs the flag.
+    server = start_server("--allow-llm-host", "127.0.0.1")
     try:
         yield server.endpoint_url
     finally:

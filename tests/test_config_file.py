@@ -169,7 +169,10 @@ def test_sections_left_out_are_left_alone(aws: Aws) -> None:
             "validation.lenient must be a list of rule ids; got '*'",
         ),
         ({"history": {"cap": 0}}, "history.cap must be a positive integer; got 0"),
-        ({"history": {"size": 3}}, "history: unknown keys ['size']; expected some of ['cap']"),
+        (
+            {"history": {"size": 3}},
+            "history: unknown keys ['size']; expected some of ['cap', 'keep_blobs', 'max_bytes']",
+        ),
         ({"clock": {"now": "soon"}}, "clock.now must be a number; got 'soon'"),
         ({"faults": [{"error": "Nope"}]}, "faults[0].error must be one of"),
         ({"quotas": {"model": "*"}}, "quotas"),

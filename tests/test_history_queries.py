@@ -35,6 +35,7 @@ RECORD_KEYS = {
     "duration_ms",
     "routed_model_arn",
     "job",
+    "abandoned",
 }
 
 

@@ -333,6 +333,11 @@ def test_control_endpoint_answers_bad_bodies_with_400(
 ) -> None:
     import requests
 
-    response = requests.post(f"{server_url}/moto-api/bedrock/get_streaming", data=body, timeout=10)
+    response = requests.post(
+        f"{server_url}/moto-api/bedrock/get_streaming",
+        data=body,
+        headers={"Content-Type": "application/json"},
+        timeout=10,
+    )
     assert response.status_code == 400
     assert response.json() == {"message": message}

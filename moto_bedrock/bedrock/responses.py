@@ -44,7 +44,7 @@ class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
 
     @property
     def bedrock_backend(self) -> BedrockBackend:
-        return bedrock_backends[self.current_account][self.region]
+        return self.backend_of(bedrock_backends)  # type: ignore[no-any-return]
 
     def list_foundation_models(self) -> ActionResult:
         summaries = self.bedrock_backend.list_foundation_models(

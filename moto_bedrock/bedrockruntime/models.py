@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -34,11 +34,12 @@ from ..generation.responders import DefaultResponder, Invocation, Responder
 from ..rules import CONVERSE_RULES, NATIVE_RULES, ValidationPolicy, enforce
 from ..rules.recorded import streams
 from ..wire.streaming import (
+    Pacer,
     StreamFault,
     StreamPlan,
     StreamSettings,
     converse_delta_text,
-    converse_stream_events,
+    iter_converse_stream_events,
     pace,
 )
 from ..wire.usage import converse_usage, invoke_counts
@@ -319,19 +320,26 @@ class BedrockRuntimeBackend(BaseBackend):
             model = self._resolve_streaming(record, request["model_id"], routing_text(request))
             invocation, result, extra = self._converse(record, model, **request)
             settings = self._settings(invocation)
-            events = converse_stream_events(result, extra, settings)
-            if record.routed_model_arn is not None:
-                # Beside a guardrail trace the stream may already carry there.
-                trace = events[-1]["metadata"].setdefault("trace", {})
-                trace["promptRouter"] = {"invokedModelId": record.routed_model_arn}
-            record.bodies["output"] = events
+            router = (
+                {"promptRouter": {"invokedModelId": record.routed_model_arn}}
+                if record.routed_model_arn is not None
+                else None
+            )
+            events: Iterable[dict[str, Any]] = iter_converse_stream_events(
+                result, extra, settings, router
+            )
+            if self.control_plane.invocation_logging.config is not None:
+                # The log record holds the whole stream and is written before it is sent.
+                events = list(events)
+                record.bodies["output"] = events
             fault = self.take_stream_fault("ConverseStream")
             record.stream_fault = fault.error if fault else None
         return StreamPlan(
-            events=events,
-            delays=pace(events, settings, converse_delta_text),
+            events=iter_converse_stream_events(result, extra, settings),
+            pacer=Pacer(settings, converse_delta_text),
             fault=fault,
             sleep=self.behaviour.clock.sleep,
+            on_abandon=lambda: self.history.note_abandoned(record),
         )
 
     # -- guardrails (bedrockruntime/guardrails.py) -----------------------------------------
@@ -556,10 +564,11 @@ class BedrockRuntimeBackend(BaseBackend):
         if guard is not None:
             chunks[-1].update(guard.native_fields())
         return StreamPlan(
-            events=[{"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks],
+            events=({"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks),
             delays=pace(chunks, settings, codec.delta_text),
             fault=fault,
             sleep=self.behaviour.clock.sleep,
+            on_abandon=lambda: self.history.note_abandoned(record),
         )
 
     # -- CountTokens --------------------------------------------------------------------

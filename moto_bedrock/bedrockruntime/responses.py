@@ -29,7 +29,7 @@ class BedrockRuntimeResponse(BedrockProtocol):
 
     @property
     def backend(self) -> BedrockRuntimeBackend:
-        return bedrockruntime_backends[self.current_account][self.region]
+        return self.backend_of(bedrockruntime_backends)  # type: ignore[no-any-return]
 
     def _converse_request(self) -> dict[str, Any]:
         return {

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..bedrockruntime.exceptions import BedrockError
+from ..bedrockruntime.exceptions import BedrockError, ValidationException
+from ..generation.patterns import PatternTimeout
 from ..generation.responders import Invocation, Reply, Responder
+from ..generation.synth import SchemaBudgetExceeded
 from ..wire.streaming import StreamSettings
 from .cassettes import CassettePlan
 from .clock import Clock
@@ -61,8 +63,20 @@ class Behaviour:
             self.quotas.admit(model_id, requested_id, self.clock.now())
 
     def respond(self, invocation: Invocation, fallback: Responder) -> tuple[Reply, str]:
-        """The reply to ``invocation`` and which responder or rule gave it."""
-        return self.replies.respond(invocation, fallback)
+        """The reply to ``invocation`` and which responder or rule gave it.
+
+        A schema or a rule's regex past its budget is the request's fault (its schema or
+        its text), so it is answered as a ValidationException naming what ran over.
+        """
+        try:
+            return self.replies.respond(invocation, fallback)
+        except SchemaBudgetExceeded as error:
+            # Bedrock's text for this case is not known (unverified): ours names the keyword.
+            raise ValidationException(
+                f"The provided JSON schema is too complex to satisfy: {error}."
+            ) from None
+        except PatternTimeout as error:
+            raise ValidationException(f"A reply rule could not be checked: {error}.") from None
 
     def settle(self, model_id: str, requested_id: str, tokens: int) -> None:
         """Charge a finished call's tokens to its quotas."""

@@ -6,7 +6,9 @@ import threading
 import time
 from typing import Any
 
+from ..wire.limits import MAX_CLOCK_SECONDS
 from .base import ConfigError, ControlBase, operation
+from .faults import bounded as _bounded
 
 __all__ = ["Clock", "ClockControls"]
 
@@ -64,6 +66,7 @@ class Clock:
             raise ConfigError(f"clock.manual must be true or false; got {manual!r}")
         if isinstance(now, bool) or not isinstance(now, (int, float)):
             raise ConfigError(f"clock.now must be a number; got {now!r}")
+        _bounded(abs(now), MAX_CLOCK_SECONDS, "clock.now (in absolute value)")
         if manual:
             self.use_manual(now)
         else:
@@ -89,5 +92,6 @@ class ClockControls(ControlBase):
         """Move the manual clock forward (quota windows expire, latency elapses)."""
         if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds < 0:
             raise ConfigError(f"seconds must be a number of zero or more; got {seconds!r}")
+        _bounded(seconds, MAX_CLOCK_SECONDS, "seconds")
         self._behaviour.clock.advance(seconds)
         return self.get_clock()

@@ -30,7 +30,7 @@ from .. import _moto
 from ..rules import ValidationPolicy
 from ..wire.streaming import StreamSettings
 from .base import ConfigError, ControlBase, operation
-from .history import DEFAULT_CAP
+from .history import HistoryLimits
 
 if TYPE_CHECKING:
     from ..bedrockruntime.models import BedrockRuntimeBackend
@@ -80,7 +80,7 @@ class _Staged:
     areas: dict[str, Any]
     streaming: StreamSettings | None
     validation: ValidationPolicy | None
-    cap: int | None
+    history: HistoryLimits | None
 
     @property
     def sections(self) -> list[str]:
@@ -88,7 +88,7 @@ class _Staged:
         for name, value in (
             ("streaming", self.streaming),
             ("validation", self.validation),
-            ("history", self.cap),
+            ("history", self.history),
         ):
             if value is not None:
                 present.add(name)
@@ -136,11 +136,8 @@ def _validation(value: Any) -> ValidationPolicy:
         raise ConfigError(f"validation.lenient: {error}") from None
 
 
-def _cap(value: Any) -> int:
-    cap = _mapping("history", value, ["cap"]).get("cap", DEFAULT_CAP)
-    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 1:
-        raise ConfigError(f"history.cap must be a positive integer; got {cap!r}")
-    return cap
+def _history(value: Any) -> HistoryLimits:
+    return HistoryLimits.parse(value, "history")
 
 
 def check_config(config: Any) -> _Staged:
@@ -173,7 +170,7 @@ def check_config(config: Any) -> _Staged:
         areas=areas,
         streaming=_streaming(config["streaming"]) if "streaming" in config else None,
         validation=_validation(config["validation"]) if "validation" in config else None,
-        cap=_cap(config["history"]) if "history" in config else None,
+        history=_history(config["history"]) if "history" in config else None,
     )
 
 
@@ -188,8 +185,8 @@ def _commit(backend: BedrockRuntimeBackend, staged: _Staged) -> None:
             backend.stream_settings = staged.streaming
         if staged.validation is not None:
             backend.validation = staged.validation
-        if staged.cap is not None:
-            backend.history.resize(staged.cap)
+        if staged.history is not None:
+            backend.history.set_limits(staged.history)
 
 
 def load_config(backend: BedrockRuntimeBackend, config: Mapping[str, Any]) -> list[str]:
@@ -217,7 +214,7 @@ def dump_config(backend: BedrockRuntimeBackend) -> dict[str, Any]:
             "cassette": behaviour.cassette.to_config(),
             "streaming": asdict(backend.stream_settings),
             "validation": {"lenient": sorted(backend.validation.lenient)},
-            "history": {"cap": backend.history.cap},
+            "history": backend.history.limits.to_config(),
         }
     # A copy: the caller may edit it without reaching into the live state.
     return copy.deepcopy(config)
@@ -279,7 +276,7 @@ def reset_behaviour(backend: BedrockRuntimeBackend) -> None:
         backend.stream_settings = StreamSettings()
         backend.clear_stream_faults()
         backend.validation = ValidationPolicy()
-        backend.history.resize(DEFAULT_CAP)
+        backend.history.set_limits(HistoryLimits())
     # A server's --config file is part of what a new backend has.
     apply_startup_config(backend)
 

@@ -17,8 +17,10 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from moto.core.models import DEFAULT_ACCOUNT_ID
+from werkzeug.exceptions import HTTPException
 
 from ..rules import JOB_RULES, RULES, ValidationPolicy
+from ..wire import guard
 from ..wire.streaming import ConfigError, StreamFault, StreamSettings
 from .base import ControlBase, operation, operations_of
 from .cassettes import CassetteControls
@@ -26,7 +28,7 @@ from .clock import ClockControls
 from .config import ConfigControls
 from .faults import FaultControls
 from .guardrails import GuardrailControls
-from .history import CallFilter
+from .history import CallFilter, HistoryLimits
 from .history_view import HistoryView
 from .jobs import JobControls
 from .latency import LatencyControls
@@ -138,12 +140,27 @@ class BedrockControl(
         return {}
 
     @operation
-    def configure_history(self, cap: int) -> dict[str, Any]:
-        """Keep at most ``cap`` records (the oldest are dropped first)."""
-        if not isinstance(cap, int) or isinstance(cap, bool) or cap < 1:
-            raise ConfigError("cap must be a positive integer")
-        self._runtime.history.resize(cap)
-        return {"cap": cap}
+    def configure_history(
+        self, cap: int | None = None, max_bytes: int | None = None, keep_blobs: bool | None = None
+    ) -> dict[str, Any]:
+        """Set the history's limits; those not given keep their value. Returns them all.
+
+        ``cap`` records at most (default 1,000, at most 1,000,000), ``max_bytes`` of
+        estimated content (default 64 MiB), ``keep_blobs`` to keep binary content whole
+        rather than as size and sha256. The oldest records are dropped first.
+        """
+        history = self._runtime.history
+        given = {"cap": cap, "max_bytes": max_bytes, "keep_blobs": keep_blobs}
+        current = history.limits
+        merged = {
+            "cap": current.cap,
+            "max_bytes": current.max_bytes,
+            "keep_blobs": current.keep_blobs,
+            **{k: v for k, v in given.items() if v is not None},
+        }
+        limits = HistoryLimits.parse(merged, "history")
+        history.set_limits(limits)
+        return {"cap": limits.cap, "max_bytes": limits.max_bytes, "keep_blobs": limits.keep_blobs}
 
 
 #: Every control operation served over HTTP.
@@ -210,21 +227,31 @@ for _name in OPERATIONS:
 
 
 def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    """moto-api handler: ``POST /moto-api/bedrock/<operation>`` runs that control operation."""
+    """moto-api handler: ``POST /moto-api/bedrock/<operation>`` runs that control operation.
+
+    Only a JSON request naming this machine, and no browser's cross-origin one, gets in
+    (:func:`~moto_bedrock.wire.guard.control_refusal`).
+    """
     json_headers = {"Content-Type": "application/json"}
     operation = full_url.split("?")[0].rstrip("/").rsplit("/", 1)[-1]
-    if request.method == "GET" and operation == "bedrock":
-        return 200, json_headers, json.dumps(server_summary(OPERATIONS))
-    read_only = request.method == "GET" and operation.startswith("get_")
+    summary = request.method == "GET" and operation == "bedrock"
+    read_only = request.method == "GET" and (summary or operation.startswith("get_"))
     if request.method != "POST" and not read_only:
         message = "Use POST with a JSON object body (GET: read-only get_* operations only)."
         return 405, json_headers, json.dumps({"message": message})
+    # The summary and GETs show recorded state too: the same Host and origin checks apply.
+    refusal = guard.control_refusal(dict(request.headers), with_body=not read_only)
+    if refusal is not None:
+        return refusal[0], json_headers, json.dumps({"message": refusal[1]})
+    if summary:
+        return 200, json_headers, json.dumps(server_summary(OPERATIONS))
     if operation not in OPERATIONS:
         message = f"unknown operation {operation!r}; expected one of {', '.join(OPERATIONS)}"
         return 404, json_headers, json.dumps({"message": message})
     try:
-        # get_data(), not .data: werkzeug leaves .data empty for a form Content-Type,
-        # which curl sends by default.
+        # Read through a limit, so a huge (or endless chunked) body stops at the first byte
+        # too many; get_data(), not .data, which werkzeug leaves empty for some types.
+        request.max_content_length = guard.MAX_CONTROL_BODY_BYTES
         raw = request.get_data() or b"{}"
         kwargs = dict(parse_qsl(urlsplit(full_url).query)) if read_only else json.loads(raw)
         if not isinstance(kwargs, dict):
@@ -234,12 +261,22 @@ def http_control(request: Any, full_url: str, headers: Any) -> tuple[int, dict[s
         if not isinstance(region, str) or not isinstance(account_id, str):
             raise ConfigError("region and account_id must be strings")
         control = BedrockControl(region=region, account_id=account_id)
-        result = getattr(control, operation)(**kwargs)
+        with guard.over_http():
+            result = getattr(control, operation)(**kwargs)
+    except HTTPException as error:  # too large, or a malformed chunked body
+        status = error.code or 400
+        message = (
+            f"the body is larger than {guard.MAX_CONTROL_BODY_BYTES} bytes"
+            if status == 413
+            else "the body could not be read"
+        )
+        return status, json_headers, json.dumps({"message": message})
     except KeyError:
         message = f"unknown region {region!r} or account {account_id!r}"
         return 400, json_headers, json.dumps({"message": message})
     except RecursionError:
         return 400, json_headers, json.dumps({"message": "the body is nested too deeply"})
-    except (ConfigError, ValueError, TypeError) as error:
+    except (ConfigError, ValueError, TypeError, ArithmeticError) as error:
+        # ArithmeticError: a number too large for a float (10**400) anywhere in the body.
         return 400, json_headers, json.dumps({"message": str(error)})
     return 200, json_headers, json.dumps(result)

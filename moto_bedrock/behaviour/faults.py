@@ -25,6 +25,7 @@ from ..bedrockruntime.exceptions import (
     injectable_code,
     make_error,
 )
+from ..wire.limits import MAX_COUNT, too_large
 from .base import ConfigError, ControlBase, operation
 from .matching import ModelPattern
 
@@ -76,6 +77,13 @@ def check_keys(spec: Any, where: str, allowed: tuple[str, ...]) -> Mapping[str, 
     return spec
 
 
+def bounded(value: Any, most: float, name: str) -> None:
+    """Raise ConfigError if the number ``value`` is past ``most`` (wire/limits.py)."""
+    problem = too_large(value, most, name)
+    if problem is not None:
+        raise ConfigError(problem)
+
+
 def check_int(value: Any, name: str, minimum: int | None) -> int:
     """``value`` if it is an integer of at least ``minimum`` (None: any integer)."""
     if minimum is None:
@@ -89,6 +97,7 @@ def check_int(value: Any, name: str, minimum: int | None) -> int:
         or (minimum is not None and value < minimum)
     ):
         raise ConfigError(f"{name} must be {wanted}; got {value!r}")
+    bounded(value, MAX_COUNT, name)
     return value
 
 

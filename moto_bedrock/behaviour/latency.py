@@ -14,8 +14,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from ..wire.limits import MAX_DELAY_MS, MIN_TOKENS_PER_SECOND
 from ..wire.streaming import StreamSettings
 from .base import ConfigError, ControlBase, operation
+from .faults import bounded as _bounded
 from .faults import check_int, check_keys, check_list, name_of
 from .matching import ModelPattern
 
@@ -44,6 +46,16 @@ class LatencyEntry:
         sleep = spec.get("sleep")
         if ttft is not None:
             check_int(ttft, name_of(where, "time_to_first_token_ms"), 0)
+            _bounded(ttft, MAX_DELAY_MS, name_of(where, "time_to_first_token_ms"))
+        if (
+            rate is not None
+            and isinstance(rate, (int, float))
+            and not isinstance(rate, bool)
+            and 0 < rate < MIN_TOKENS_PER_SECOND
+        ):
+            raise ConfigError(
+                f"{name_of(where, 'tokens_per_second')} must be at least 1/600; got {rate!r}"
+            )
         if rate is not None and (
             isinstance(rate, bool)
             or not isinstance(rate, (int, float))

@@ -31,6 +31,7 @@ import requests
 
 from ..bedrockruntime.exceptions import ModelErrorException, ModelTimeoutException
 from ..generation.responders import Invocation, Reply
+from ..wire import guard
 from .base import ConfigError
 
 __all__ = ["APIS", "LLMResponder", "ollama_request", "openai_request"]
@@ -39,6 +40,8 @@ __all__ = ["APIS", "LLMResponder", "ollama_request", "openai_request"]
 APIS = ("openai", "ollama")
 DEFAULT_API = "openai"
 DEFAULT_TIMEOUT = 60
+#: The longest timeout accepted (an hour).
+MAX_TIMEOUT = 3600
 _KEYS = ("url", "api", "model", "timeout", "api_key", "temperature")
 
 # A chat reply is a few kilobytes; refusing more keeps a confused server from filling memory.
@@ -80,6 +83,9 @@ def _validate(config: Any, where: str) -> dict[str, Any]:
         raise ConfigError(f"{where}.url must be an http:// or https:// URL; got {url!r}")
     if parts.query or parts.fragment:
         raise ConfigError(f"{where}.url must not have a query or fragment; got {url!r}")
+    refusal = guard.llm_host_refusal(url)
+    if refusal is not None:
+        raise ConfigError(f"{where}.url is refused: {refusal}")
 
     api = config.get("api", DEFAULT_API)
     if api not in APIS:
@@ -92,8 +98,11 @@ def _validate(config: Any, where: str) -> dict[str, Any]:
         raise ConfigError(f"{where}.model must be a non-empty string; got {model!r}")
 
     timeout = config.get("timeout", DEFAULT_TIMEOUT)
-    if not _number(timeout) or timeout <= 0:
-        raise ConfigError(f"{where}.timeout must be a positive number of seconds; got {timeout!r}")
+    if not _number(timeout) or not 0 < timeout <= MAX_TIMEOUT:
+        raise ConfigError(
+            f"{where}.timeout must be a positive number of seconds, at most {MAX_TIMEOUT}; "
+            f"got {timeout!r}"
+        )
 
     api_key = config.get("api_key")
     if api_key is not None and (not isinstance(api_key, str) or not api_key):
@@ -630,12 +639,17 @@ def _reason(error: BaseException) -> str:
 
 
 def _server_detail(response_body: bytes) -> str:
-    """The error text a server put in its body (OpenAI and Ollama shapes), shortened."""
+    """The error message of an OpenAI- or Ollama-shaped error body, shortened; else "".
+
+    Any other body (an HTML page, a file, another service's answer) is never repeated to
+    the caller: the URL may point at something the caller should not read through us.
+    """
     text = response_body.decode("utf-8", errors="replace").strip()
     try:
         parsed = json.loads(text)
     except ValueError:
         parsed = None
+    text = ""
     if isinstance(parsed, dict):
         error = parsed.get("error")
         if isinstance(error, dict) and isinstance(error.get("message"), str):
@@ -695,15 +709,17 @@ class LLMResponder:
         )
 
     def to_config(self) -> dict[str, Any]:
-        """The settings as :meth:`from_config` takes them (optional ones only when set)."""
+        """The settings as :meth:`from_config` takes them (optional ones only when set).
+
+        The ``api_key`` is a secret and is never given back: ``get_config``, ``get_replies``
+        and saved config files leave it out, so it is set again where it is needed.
+        """
         config: dict[str, Any] = {
             "url": self.url,
             "api": self.api,
             "model": self.model,
             "timeout": self.timeout,
         }
-        if self.api_key is not None:
-            config["api_key"] = self.api_key
         if self.temperature is not None:
             config["temperature"] = self.temperature
         return config
@@ -722,7 +738,10 @@ class LLMResponder:
         request = self.request_body(invocation)
         status, raw = self._post(request)
         if not 200 <= status < 300:
-            raise self._model_error(f"answered HTTP {status}: {_server_detail(raw)}", status)
+            detail = _server_detail(raw)
+            raise self._model_error(
+                f"answered HTTP {status}" + (f": {detail}" if detail else ""), status
+            )
         try:
             body = json.loads(raw)
             parse = openai_reply if self.api == "openai" else ollama_reply
@@ -763,8 +782,15 @@ class LLMResponder:
             with requests.Session() as session:
                 # An HTTP_PROXY meant for the internet must not swallow loopback traffic.
                 session.trust_env = not _loopback(urlsplit(self.endpoint).hostname)
+                # No redirects: a 3xx is an answer like any other (a redirect could turn the
+                # POST into a GET elsewhere, carrying the prompt and the key).
                 response = session.post(
-                    self.endpoint, data=data, headers=headers, timeout=self.timeout, stream=True
+                    self.endpoint,
+                    data=data,
+                    headers=headers,
+                    timeout=self.timeout,
+                    stream=True,
+                    allow_redirects=False,
                 )
                 with response:
                     # requests' timeout bounds each wait for data, not the whole reply, so

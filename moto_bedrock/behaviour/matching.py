@@ -17,6 +17,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from ..generation.patterns import PatternRefused, compile_pattern, search, unsafe_reason
 from ..generation.responders import Invocation
 from .base import ConfigError
 
@@ -41,15 +42,29 @@ def _quote(text: str) -> str:
     return repr(text)
 
 
-def _compile(pattern: Any, where: str) -> re.Pattern[str]:
+def _compile(pattern: Any, where: str, shown: str | None = None) -> str:
+    """``pattern`` checked: valid, and not of a shape known to backtrack without bound.
+
+    ``shown`` is the value as configured, quoted in errors (``re:`` model patterns).
+    """
     if not isinstance(pattern, str) or not pattern:
         raise ConfigError(f"{where} must be a non-empty regular expression; got {pattern!r}")
     try:
-        return re.compile(pattern)
-    except re.error as error:
+        re.compile(pattern)
+        compile_pattern(pattern)
+    except PatternRefused as error:
+        raise ConfigError(f"{where} is refused: {error}; got {pattern[:80]!r}") from None
+    except (re.error, ValueError) as error:
         raise ConfigError(
-            f"{where} is not a valid regular expression: {error}; got {pattern!r}"
+            f"{where} is not a valid regular expression: {error}; got {shown or repr(pattern)}"
         ) from None
+    unsafe = unsafe_reason(pattern)
+    if unsafe is not None:
+        raise ConfigError(
+            f"{where} can backtrack without bound ({unsafe}); got {pattern!r}. "
+            "Write the repeat once, e.g. (a+) rather than (a+)+"
+        )
+    return pattern
 
 
 class ModelPattern:
@@ -65,18 +80,13 @@ class ModelPattern:
         if not isinstance(pattern, str) or not pattern:
             raise ConfigError(f"{where} must be a non-empty string; got {pattern!r}")
         self.pattern = pattern
-        self._regex: re.Pattern[str] | None = None
+        self._regex: str | None = None
         if pattern.startswith("re:"):
-            try:
-                self._regex = re.compile(pattern[3:])
-            except re.error as error:
-                raise ConfigError(
-                    f"{where} is not a valid regular expression: {error}; got {pattern!r}"
-                ) from None
+            self._regex = _compile(pattern[3:], where, repr(pattern))
 
     def matches_id(self, model_id: str) -> bool:
         if self._regex is not None:
-            return self._regex.search(model_id) is not None
+            return search(self._regex, model_id)
         # fnmatchcase: case-sensitive on every platform (fnmatch would follow the OS).
         return fnmatch.fnmatchcase(model_id, self.pattern)
 
@@ -117,9 +127,9 @@ class _Regex(Matcher):
 
     def miss(self, invocation: Invocation) -> str | None:
         text = self._text(invocation)
-        if self._regex.search(text):
+        if search(self._regex, text):
             return None
-        return f"expected a match for {_quote(self._regex.pattern)} in {_quote(text)}"
+        return f"expected a match for {_quote(self._regex)} in {_quote(text)}"
 
 
 class _Model(Matcher):

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from ..bedrockruntime.exceptions import ValidationException
 from ..catalog import FoundationModel
 from .auto_tools import auto_tool_choice, fill_from_message
-from .synth import UnsatisfiableSchema, instance_for, rng_for, schema_problem
+from .synth import SchemaBudgetExceeded, UnsatisfiableSchema, instance_for, rng_for, schema_problem
 
 __all__ = [
     "DefaultResponder",
@@ -200,6 +200,8 @@ def _tool_input(schema: Any, rng: random.Random, name: str, context: str) -> Any
         value = instance_for(schema, rng, name=name, context=context)
     except UnsatisfiableSchema as error:
         value = error.best
+    except SchemaBudgetExceeded:
+        raise
     except Exception:  # a schema too broken to walk (Claude would refuse it outright)
         value = None
     return value if isinstance(value, dict) else {}

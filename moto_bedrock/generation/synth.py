@@ -22,6 +22,12 @@ generated, only checked afterwards. ``not``, ``maxContains``, ``propertyNames``,
 ``dependentSchemas`` and ``unevaluated*`` are only checked, never aimed at. References
 outside the document (remote ``$ref``) are not followed. When no valid value turns up,
 :class:`UnsatisfiableSchema` carries the best attempt.
+
+Budgets: a schema comes from an untrusted request, so generation is bounded. Sizes the schema
+demands are capped (:data:`MAX_STRING_CHARS`, :data:`MAX_ITEMS`, :data:`MAX_PROPERTIES`, and
+repeat counts in a ``pattern``), a whole run stops after :data:`SCHEMA_SECONDS`, and every
+regex (``pattern``, ``patternProperties``) runs on :mod:`~moto_bedrock.generation.patterns`
+with a time limit. Past any of them, :class:`SchemaBudgetExceeded` names the keyword.
 """
 
 from __future__ import annotations
@@ -35,6 +41,7 @@ import math
 import random
 import re
 import string
+import time
 import uuid
 from collections.abc import Iterable
 from fractions import Fraction
@@ -42,9 +49,17 @@ from typing import Any
 from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import SchemaError, ValidationError
+
+from .patterns import PatternRefused, PatternTimeout, compile_pattern
+from .patterns import search as pattern_search
 
 __all__ = [
+    "MAX_ITEMS",
+    "MAX_PROPERTIES",
+    "MAX_STRING_CHARS",
+    "SCHEMA_SECONDS",
+    "SchemaBudgetExceeded",
     "UnsatisfiableSchema",
     "instance_for",
     "instance_from_seed",
@@ -65,6 +80,15 @@ _BUDGET = 5000  # generation steps per call: bounds retries inside deep or odd s
 _SOFT_DEPTH = 5  # from here on: no optional properties, shortest arrays, shallow branches
 _HARD_DEPTH = 40
 
+#: The longest string a schema may demand (``minLength``, a ``pattern``'s repeats).
+MAX_STRING_CHARS = 100_000
+#: The most array items a schema may demand (``minItems``, ``minContains``).
+MAX_ITEMS = 1_000
+#: The most object properties a schema may demand (``minProperties``, ``required``).
+MAX_PROPERTIES = 1_000
+#: Wall time for one whole generation run, checks included.
+SCHEMA_SECONDS = 2.0
+
 
 class UnsatisfiableSchema(ValueError):
     """No valid instance was found; ``best`` is the last attempt (possibly None)."""
@@ -72,6 +96,47 @@ class UnsatisfiableSchema(ValueError):
     def __init__(self, message: str, best: Any = None) -> None:
         super().__init__(message)
         self.best = best
+
+
+class SchemaBudgetExceeded(ValueError):
+    """The schema asks for more than the budgets allow; ``keyword`` is the one to blame."""
+
+    def __init__(self, keyword: str, detail: str) -> None:
+        super().__init__(f"the schema keyword '{keyword}' {detail}")
+        self.keyword = keyword
+
+
+def _demand(keyword: str, value: Any, cap: int) -> int:
+    """``value`` of a size keyword, refused past ``cap``; 0 when it is not a number."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    if value > cap:
+        raise SchemaBudgetExceeded(keyword, f"asks for {value:g}; at most {cap} is generated")
+    return int(value) if value >= 0 else 0
+
+
+def _safe_pattern(validator: Any, pattern: Any, instance: Any, schema: Any) -> Any:
+    if validator.is_type(instance, "string") and isinstance(pattern, str):
+        found = _searches(pattern, instance, "pattern")
+        if not found:
+            yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _safe_pattern_properties(validator: Any, patterns: Any, instance: Any, schema: Any) -> Any:
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for name, value in instance.items():
+            if _searches(pattern, name, "patternProperties"):
+                yield from validator.descend(value, subschema, path=name, schema_path=pattern)
+
+
+def _checking_class(root: Any) -> Any:
+    """The validator class for ``root``, with regex keywords on time-limited matching."""
+    cls = validators.validator_for(root, default=Draft202012Validator)
+    return validators.extend(
+        cls, {"pattern": _safe_pattern, "patternProperties": _safe_pattern_properties}
+    )
 
 
 class _Fail(Exception):
@@ -104,11 +169,13 @@ def instance_for(
     is free text, such as the user's message, that plain strings may quote: place-like
     properties (``city``, ``location``...) take its capitalised names in turn, query-like
     ones (``query``, ``question``...) the whole text. Raises :class:`UnsatisfiableSchema`
-    (with the best attempt) if no valid value turns up.
+    (with the best attempt) if no valid value turns up, :class:`SchemaBudgetExceeded` if the
+    schema asks for more than the budgets allow.
     """
     generator = _Generator(schema, rng, context)
     best: Any = None
     for _ in range(_ATTEMPTS):
+        generator.check_clock()
         generator.places_used = 0
         try:
             value = generator.generate(schema, 0, name)
@@ -555,12 +622,19 @@ class _RegexSampler:
         self.rng = rng
         self.extra = extra  # how far past the minimum an open repeat may go
         self.groups: dict[int, str] = {}
+        self.size = 0  # characters emitted so far
 
     def sample(self, pattern: str) -> str:
         return self.emit(_parser.parse(pattern))
 
     def emit(self, items: Any) -> str:
-        return "".join(self.item(op.name, av) for op, av in items)
+        text = "".join(self.item(op.name, av) for op, av in items)
+        self.size += len(text)
+        if self.size > MAX_STRING_CHARS:
+            raise SchemaBudgetExceeded(
+                "pattern", f"demands a string longer than {MAX_STRING_CHARS} characters"
+            )
+        return text
 
     def item(self, op: str, av: Any) -> str:
         if op == "LITERAL":
@@ -573,6 +647,7 @@ class _RegexSampler:
             return self.char_in(av)
         if op in ("MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"):
             low, high, sub = av
+            _demand("pattern", low, MAX_STRING_CHARS)
             top = low + self.extra if high == _parser.MAXREPEAT else min(high, low + self.extra)
             return "".join(self.emit(sub) for _ in range(self.rng.randint(low, top)))
         if op == "SUBPATTERN":
@@ -628,8 +703,10 @@ class _Generator:
         self.places = _proper_names(context or "")
         self.places_used = 0
         self.vary = False  # set while retrying for a unique array item
-        cls = validators.validator_for(root, default=Draft202012Validator)
+        cls = _checking_class(root)
         self.validator = cls(root, format_checker=cls.FORMAT_CHECKER)
+        self.deadline = time.monotonic() + SCHEMA_SECONDS
+        self.keyword = "type"  # the keyword being worked on, named if time runs out
         # Drafts before 2019-09 ignore keywords next to $ref and know no prefixItems.
         self.modern = "unevaluatedProperties" in cls.VALIDATORS
         self.prefix_items = "prefixItems" in cls.VALIDATORS
@@ -647,13 +724,23 @@ class _Generator:
             self._validators[id(schema)] = entry
         try:
             return bool(entry[1].is_valid(value))
+        except SchemaBudgetExceeded:
+            raise
         except Exception:  # an unresolvable $ref or a regex Python cannot compile
             return False
 
     def spend(self) -> bool:
         """Count one generation step; False once the budget is gone (stop retrying)."""
         self.budget -= 1
+        self.check_clock()
         return self.budget > 0
+
+    def check_clock(self) -> None:
+        """Raise SchemaBudgetExceeded once the run is past its time budget."""
+        if time.monotonic() > self.deadline:
+            raise SchemaBudgetExceeded(
+                self.keyword, f"could not be satisfied within {SCHEMA_SECONDS:g} s"
+            )
 
     # -- references and allOf
 
@@ -908,12 +995,13 @@ class _Generator:
     # -- strings
 
     def string(self, schema: dict[str, Any], hint: str | None) -> str:
-        low = schema.get("minLength", 0)
+        self.keyword = "minLength"
+        low = _demand("minLength", schema.get("minLength", 0), MAX_STRING_CHARS)
         high = schema.get("maxLength")
-        low = low if isinstance(low, int) else 0
         high = high if isinstance(high, int) else None
         pattern = schema.get("pattern")
         if isinstance(pattern, str):
+            self.keyword = "pattern"
             found = self.from_pattern(pattern, low, high)
             if found is not None:
                 return found
@@ -938,8 +1026,11 @@ class _Generator:
 
     def from_pattern(self, pattern: str, low: int, high: int | None) -> str | None:
         try:
-            compiled = re.compile(pattern)
-        except (re.error, OverflowError, RecursionError):
+            compile_pattern(pattern)
+            re.compile(pattern)  # the sampler reads re's parse of it
+        except PatternRefused as error:
+            raise SchemaBudgetExceeded("pattern", f"is refused: {error}") from None
+        except (re.error, OverflowError, RecursionError, ValueError):
             return None
         for extra in (3, 0, 1, 6, 12, 3, 24, 3):
             try:
@@ -947,7 +1038,8 @@ class _Generator:
             except (re.error, OverflowError, RecursionError, IndexError, ValueError):
                 return None
             for candidate in self.stretched(text, low, high):
-                if compiled.search(candidate) and _length_ok(candidate, low, high):
+                self.spend()
+                if _length_ok(candidate, low, high) and _searches(pattern, candidate, "pattern"):
                     return candidate
         return None
 
@@ -969,8 +1061,13 @@ class _Generator:
             rest = items
         prefix = prefix if isinstance(prefix, list) else []
         contains = schema.get("contains")
-        min_contains = schema.get("minContains", 1) if contains is not None else 0
-        low = max(int(schema.get("minItems", 0)), int(min_contains))
+        self.keyword = "minItems"
+        min_contains = (
+            _demand("minContains", schema.get("minContains", 1), MAX_ITEMS)
+            if contains is not None
+            else 0
+        )
+        low = max(_demand("minItems", schema.get("minItems", 0), MAX_ITEMS), min_contains)
         high = schema.get("maxItems")
         if rest is False:
             high = len(prefix) if high is None else min(int(high), len(prefix))
@@ -1011,8 +1108,10 @@ class _Generator:
         patterns = schema.get("patternProperties")
         patterns = patterns if isinstance(patterns, dict) else {}
         additional = schema.get("additionalProperties", True)
+        self.keyword = "minProperties"
         required = [k for k in schema.get("required", []) if isinstance(k, str)]
-        low = int(schema.get("minProperties", 0))
+        _demand("required", len(required), MAX_PROPERTIES)
+        low = _demand("minProperties", schema.get("minProperties", 0), MAX_PROPERTIES)
         high = schema.get("maxProperties")
         minimal = depth >= _SOFT_DEPTH
 
@@ -1073,7 +1172,11 @@ class _Generator:
     def property_schema(
         name: str, properties: dict[str, Any], patterns: dict[str, Any], additional: Any
     ) -> Any:
-        matching = [sub for pattern, sub in patterns.items() if _searches(pattern, name)]
+        matching = [
+            sub
+            for pattern, sub in patterns.items()
+            if _searches(pattern, name, "patternProperties")
+        ]
         if name in properties:
             schema = properties[name]
         elif matching:
@@ -1103,10 +1206,14 @@ def _is_map(additional: Any) -> bool:
     return isinstance(additional, dict) and additional != {}
 
 
-def _searches(pattern: str, text: str) -> bool:
+def _searches(pattern: str, text: str, keyword: str) -> bool:
     try:
-        return re.search(pattern, text) is not None
-    except re.error:
+        return pattern_search(pattern, text)
+    except PatternTimeout:
+        raise SchemaBudgetExceeded(keyword, "takes too long to match") from None
+    except PatternRefused as error:
+        raise SchemaBudgetExceeded(keyword, f"is refused: {error}") from None
+    except Exception:  # a regex that does not compile matches nothing
         return False
 
 

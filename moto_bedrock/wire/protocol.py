@@ -22,6 +22,7 @@ for both the check and moto's parser.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import time
@@ -36,7 +37,7 @@ from botocore.model import OperationModel, Shape
 from moto.core.responses import ActionContext, ActionResult, BaseResponse
 from moto.core.routing import get_service_router
 from moto.core.utils import camelcase_to_underscores, get_service_model
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
 from .. import _moto
 from ..bedrockruntime.exceptions import (
@@ -46,6 +47,7 @@ from ..bedrockruntime.exceptions import (
     UnknownOperation,
     ValidationException,
 )
+from . import guard
 from .padding import pad_payload
 from .streaming import StreamPlan
 from .validation import MAX_JSON_DEPTH, operation_model, too_deep, validate_input
@@ -76,8 +78,23 @@ TOO_DEEP = (
     f"{MAX_JSON_DEPTH} levels."
 )
 
+
+class InvalidSignature(BedrockError):
+    """A SigV4 credential scope naming a region the service does not run in."""
+
+    code = "InvalidSignatureException"
+
+    def __init__(self, region: str) -> None:
+        # AWS's text for a credential scoped to an unknown region (unverified for Bedrock).
+        super().__init__(f"Credential should be scoped to a valid region, not '{region[:64]}'.")
+
+
 # Errors that are not in the service model, so the serializer cannot place them.
-_UNMODELED_STATUS: dict[type[BedrockError], int] = {NotEmulated: 501, UnknownOperation: 404}
+_UNMODELED_STATUS: dict[type[BedrockError], int] = {
+    NotEmulated: 501,
+    UnknownOperation: 404,
+    InvalidSignature: 403,
+}
 
 
 @dataclass(frozen=True)
@@ -166,15 +183,35 @@ class StreamResult(ActionResult):
 
     def _paced_events(self) -> Iterator[dict[str, Any]]:
         plan = self.plan
-        events = plan.events if plan.fault is None else plan.events[: plan.fault.after_events]
-        for index, event in enumerate(events):
-            if index < len(plan.delays) and plan.delays[index] > 0:
-                plan.sleep(plan.delays[index])
-            yield event
+        events: Iterator[dict[str, Any]] = iter(plan.events)
+        if plan.fault is not None:
+            events = itertools.islice(events, plan.fault.after_events)
+        finished = False
+        try:
+            for index, event in enumerate(events):
+                if index < len(plan.delays):
+                    delay = plan.delays[index]
+                else:
+                    delay = plan.pacer(event) if plan.pacer is not None else 0.0
+                if delay > 0:
+                    plan.sleep(delay)
+                yield event
+            finished = True
+        finally:
+            # Closed early: the server dropped a reader that went away or stalled.
+            if not finished and plan.on_abandon is not None:
+                plan.on_abandon()
 
     def execute_result(self, context: ActionContext) -> Any:
         fault = self.plan.fault
         exception = (fault.error, fault.body()) if fault is not None else None
+        if context.response.is_werkzeug_request:
+            # A reader that stops reading must not hold this thread and the stream for
+            # ever: a write blocked this long fails, and the server drops the connection.
+            environ = getattr(context.response.normalized_request, "environ", {})
+            sock = environ.get("werkzeug.socket")
+            if sock is not None:
+                sock.settimeout(guard.settings().write_timeout)
         frames = _moto.event_frames(context, self._paced_events(), exception, pad_payload)
         body: Any = frames if context.response.is_werkzeug_request else b"".join(frames)
         headers = {"Content-Type": "application/vnd.amazon.eventstream", **self.headers}
@@ -269,6 +306,14 @@ class BedrockProtocol(BaseResponse):
         elif isinstance(self.body, bytes):
             # moto's hand-written handlers expect text.
             self.body = self.body.decode("utf-8", errors="replace")
+
+    def backend_of(self, backends: Any) -> Any:
+        """The backend of this request's account and region in ``backends`` (a moto
+        BackendDict); a region the service does not run in is an InvalidSignatureException."""
+        try:
+            return backends[self.current_account][self.region]
+        except KeyError:
+            raise InvalidSignature(str(self.region)) from None
 
     def parse_parameters(self, request: Any) -> None:
         # The service's own protocol, the raw body and the URL's query, whatever the
@@ -397,6 +442,12 @@ class BedrockProtocol(BaseResponse):
             status, response_headers, body = self._error_response(error)
             if error is self._body_too_large:
                 response_headers, body = self._drained(request, response_headers, body)
+        except BadRequest:
+            # A body that cannot be read (a malformed chunked encoding, a client gone):
+            # answered by hand, as the request never got far enough to be serialized.
+            status, response_headers, body = self._plain_error(
+                ValidationException("The request body could not be read."), 400
+            )
         except RequestEntityTooLarge:
             # A body of unknown length ran past the limit while being read.
             too_large = (

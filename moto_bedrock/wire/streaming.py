@@ -15,19 +15,22 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..generation.inference import InferenceResult
 from ..generation.tokens import count_tokens, tokenize
+from .limits import MAX_COUNT, MAX_DELAY_MS, MIN_TOKENS_PER_SECOND, too_large
 
 __all__ = [
     "STREAM_ERRORS",
+    "Pacer",
     "StreamFault",
     "StreamPlan",
     "StreamSettings",
     "converse_stream_events",
+    "iter_converse_stream_events",
 ]
 
 CHUNKING = ("token", "word", "character")
@@ -50,6 +53,12 @@ OPERATION_ERRORS = {
 
 class ConfigError(ValueError):
     """A control-API argument that cannot be used; the message names the problem."""
+
+
+def _bounded(value: Any, most: float, name: str) -> None:
+    problem = too_large(value, most, name)
+    if problem is not None:
+        raise ConfigError(problem)
 
 
 def _is_int(value: Any) -> bool:
@@ -96,6 +105,9 @@ class StreamSettings:
         rate = self.tokens_per_second
         if rate is not None and (not _is_number(rate) or not 0 < rate < float("inf")):
             raise ConfigError("tokens_per_second must be more than zero")
+        _bounded(ttft, MAX_DELAY_MS, "time_to_first_token_ms")
+        if rate is not None and rate < MIN_TOKENS_PER_SECOND:
+            raise ConfigError(f"tokens_per_second must be at least 1/600; got {rate!r}")
         if not isinstance(self.sleep, bool):
             raise ConfigError(f"sleep must be true or false; got {self.sleep!r}")
 
@@ -155,6 +167,8 @@ class StreamFault:
             raise ConfigError("after_events must be zero or more")
         if not isinstance(self.count, int) or self.count < 1:
             raise ConfigError("count must be a positive integer")
+        _bounded(self.after_events, MAX_COUNT, "after_events")
+        _bounded(self.count, MAX_COUNT, "count")
         for name in ("message", "original_message"):
             if getattr(self, name) is not None and not isinstance(getattr(self, name), str):
                 raise ConfigError(f"{name} must be a string")
@@ -180,12 +194,17 @@ class StreamFault:
 class StreamPlan:
     """Everything the protocol layer needs to send a stream: events, pacing, fault."""
 
-    events: list[dict[str, Any]]
+    events: Iterable[dict[str, Any]]
+    """The events in order; an iterator is drawn from only as the stream is written."""
     delays: list[float] = field(default_factory=list)
-    """Seconds to wait before each event (empty: send at once)."""
+    """Seconds to wait before each event (empty: send at once, or ask ``pacer``)."""
     fault: StreamFault | None = None
     sleep: Callable[[float], None] = time.sleep
     """How to wait out a delay (a manual clock advances instead of sleeping)."""
+    pacer: Callable[[dict[str, Any]], float] | None = None
+    """Seconds to wait before an event, asked as it comes (when ``delays`` is empty)."""
+    on_abandon: Callable[[], None] | None = None
+    """Called when the reader goes away (or stalls) before the last event was taken."""
 
 
 def _block_events(
@@ -226,22 +245,68 @@ def _block_events(
     yield {"contentBlockStop": {"contentBlockIndex": index}}
 
 
-def converse_stream_events(
-    result: InferenceResult, additional_fields: dict[str, Any] | None, settings: StreamSettings
-) -> list[dict[str, Any]]:
-    """The ConverseStream events for ``result``, each a one-key ``{event: body}`` mapping."""
-    events: list[dict[str, Any]] = [{"messageStart": {"role": "assistant"}}]
+def iter_converse_stream_events(
+    result: InferenceResult,
+    additional_fields: dict[str, Any] | None,
+    settings: StreamSettings,
+    trace: dict[str, Any] | None = None,
+) -> Iterator[dict[str, Any]]:
+    """The ConverseStream events for ``result``, made one at a time as they are taken.
+
+    ``trace`` (a prompt router's) joins the result's own (a guardrail's) in the metadata.
+    """
+    yield {"messageStart": {"role": "assistant"}}
     for index, block in enumerate(result.content):
-        events.extend(_block_events(index, block, settings))
+        yield from _block_events(index, block, settings)
     stop: dict[str, Any] = {"stopReason": result.stop_reason}
     if additional_fields is not None:
         stop["additionalModelResponseFields"] = additional_fields
-    events.append({"messageStop": stop})
+    yield {"messageStop": stop}
     metadata: dict[str, Any] = {"usage": result.usage, "metrics": {"latencyMs": result.latency_ms}}
-    if result.trace is not None:
-        metadata["trace"] = result.trace
-    events.append({"metadata": metadata})
-    return events
+    joined = {**(trace or {}), **(result.trace or {})}
+    if joined:
+        metadata["trace"] = joined
+    yield {"metadata": metadata}
+
+
+def converse_stream_events(
+    result: InferenceResult,
+    additional_fields: dict[str, Any] | None,
+    settings: StreamSettings,
+    trace: dict[str, Any] | None = None,
+) -> list[dict[str, Any]]:
+    """The ConverseStream events for ``result``, each a one-key ``{event: body}`` mapping."""
+    return list(iter_converse_stream_events(result, additional_fields, settings, trace))
+
+
+class Pacer:
+    """Seconds to wait before each event, asked in order: the time to first token before
+    the first delta, then each delta's tokens at ``tokens_per_second``."""
+
+    def __init__(
+        self, settings: StreamSettings, delta_text: Callable[[dict[str, Any]], str | None]
+    ) -> None:
+        self.settings = settings
+        self.delta_text = delta_text
+        self.first = True
+
+    @property
+    def sleeps(self) -> bool:
+        """Whether any event waits at all."""
+        return bool(self.settings.timed and self.settings.sleep)
+
+    def __call__(self, event: dict[str, Any]) -> float:
+        if not self.sleeps:
+            return 0.0
+        text = self.delta_text(event)
+        if text is None:
+            return 0.0
+        if self.first:
+            self.first = False
+            return (self.settings.time_to_first_token_ms or 0) / 1000
+        if self.settings.tokens_per_second:
+            return count_tokens(text) / self.settings.tokens_per_second
+        return 0.0
 
 
 def pace(
@@ -249,24 +314,9 @@ def pace(
     settings: StreamSettings,
     delta_text: Callable[[dict[str, Any]], str | None],
 ) -> list[float]:
-    """Seconds to wait before each event: the time to first token before the first delta,
-    then each delta's tokens at ``tokens_per_second``. Empty when nothing should sleep."""
-    if not settings.timed or not settings.sleep:
-        return []
-    delays: list[float] = []
-    first = True
-    for event in events:
-        text = delta_text(event)
-        if text is None:
-            delays.append(0.0)
-        elif first:
-            delays.append((settings.time_to_first_token_ms or 0) / 1000)
-            first = False
-        elif settings.tokens_per_second:
-            delays.append(count_tokens(text) / settings.tokens_per_second)
-        else:
-            delays.append(0.0)
-    return delays
+    """The :class:`Pacer` delays of every event at once; empty when nothing should sleep."""
+    pacer = Pacer(settings, delta_text)
+    return [pacer(event) for event in events] if pacer.sleeps else []
 
 
 def converse_delta_text(event: dict[str, Any]) -> str | None:

@@ -335,7 +335,7 @@ class BedrockRuntimeBackend(BaseBackend):
             fault = self.take_stream_fault("ConverseStream")
             record.stream_fault = fault.error if fault else None
         return StreamPlan(
-            events=iter_converse_stream_events(result, extra, settings),
+            events=events,
             pacer=Pacer(settings, converse_delta_text),
             fault=fault,
             sleep=self.behaviour.clock.sleep,

@@ -28,6 +28,12 @@ TOO_LARGE = b'{"message": "The request body is larger than this server accepts (
 _END = object()
 
 
+def _raw_uri(scope: dict[str, Any]) -> str:
+    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query = scope.get("query_string") or b""
+    return (raw + (b"?" + query if query else b"")).decode("latin-1")
+
+
 def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
     """The WSGI environ of an ASGI HTTP request ``scope`` whose body is ``body``."""
     server = scope.get("server") or ("127.0.0.1", 0)
@@ -37,6 +43,10 @@ def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
         "SCRIPT_NAME": scope.get("root_path", "").encode("utf-8").decode("latin-1"),
         "PATH_INFO": scope["path"].encode("utf-8").decode("latin-1"),
         "QUERY_STRING": scope["query_string"].decode("latin-1"),
+        # The path as sent, percent-encoding kept, as werkzeug's server gives it: moto matches
+        # routes on it, so an encoded slash (a model ARN in the path) stays inside its segment.
+        "RAW_URI": _raw_uri(scope),
+        "REQUEST_URI": _raw_uri(scope),
         "SERVER_NAME": str(server[0]),
         "SERVER_PORT": str(server[1]),
         "SERVER_PROTOCOL": f"HTTP/{scope['http_version']}",

@@ -126,7 +126,10 @@ def test_gpt_oss_converse(aws: Aws) -> None:
         inferenceConfig={"maxTokens": 200},
     )
     assert response["stopReason"] == "end_turn"
-    assert response["output"]["message"]["content"][0]["text"]
+    # gpt-oss always reasons first; the answer follows in a text block.
+    thought, answer = response["output"]["message"]["content"]
+    assert thought["reasoningContent"]["reasoningText"]["text"]
+    assert answer["text"]
     assert response["usage"]["inputTokens"] > 0
 
 

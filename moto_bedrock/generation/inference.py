@@ -238,6 +238,14 @@ def _apply_limits(
     budget = max_tokens
     content: list[dict[str, Any]] = []
     for block in reply.content:
+        thought = block.get("reasoningContent", {}).get("reasoningText")
+        if isinstance(thought, dict) and isinstance(thought.get("text"), str):
+            # A model cut short mid-thought keeps the part of its reasoning it wrote.
+            kept, cut = truncate_tokens(thought["text"], budget)
+            if cut:
+                partial = {**block["reasoningContent"], "reasoningText": {**thought, "text": kept}}
+                content.append({**block, "reasoningContent": partial})
+                return content, "max_tokens", None, max_tokens
         if "text" not in block:
             cost = _block_tokens(block)
             if cost > budget:

@@ -100,6 +100,16 @@ class UnknownOperation(BedrockError):
     message = "The requested operation is not recognized by the service."
 
 
+class InvalidSignature(BedrockError):
+    """A SigV4 credential scope naming a region the service does not run in."""
+
+    code = "InvalidSignatureException"
+
+    def __init__(self, region: str) -> None:
+        # AWS's text for a credential scoped to an unknown region (unverified for Bedrock).
+        super().__init__(f"Credential should be scoped to a valid region, not '{region[:64]}'.")
+
+
 # Texts used in more than one place.
 INVALID_MODEL_IDENTIFIER = "The provided model identifier is invalid."
 # CountTokens with an inference-profile id (pydantic/pydantic-ai

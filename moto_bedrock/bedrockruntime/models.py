@@ -581,9 +581,23 @@ class BedrockRuntimeBackend(BaseBackend):
         return count
 
     def _count_tokens(self, record: CallRecord, model_id: str, request: dict[str, Any]) -> int:
-        resolved = resolve_for_counting(
-            load_catalog(), model_id, self.region_name, self.account_id, self.partition
+        # A control-plane resource (provisioned throughput, a custom or imported model, a
+        # deployment...) counts for its model; profiles, system or application, are refused
+        # (catalog/resolution.py: resolve_for_counting, from recorded traffic).
+        target = (
+            None
+            if ":application-inference-profile/" in model_id
+            else self.control_plane.invocables.resolve(model_id, "")
         )
+        if target is not None:
+            counted = load_catalog().get(target.model_id)
+            if counted is None:
+                raise ValidationException(INVALID_MODEL_IDENTIFIER)
+            resolved = ResolvedModel(counted)
+        else:
+            resolved = resolve_for_counting(
+                load_catalog(), model_id, self.region_name, self.account_id, self.partition
+            )
         model = resolved.model
         record.resolved_model_id = model.model_id
         self.behaviour.admit(record.operation, model.model_id, model_id)

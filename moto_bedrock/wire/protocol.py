@@ -43,6 +43,7 @@ from .. import _moto
 from ..bedrockruntime.exceptions import (
     BedrockError,
     InternalServerException,
+    InvalidSignature,
     NotEmulated,
     UnknownOperation,
     ValidationException,
@@ -77,16 +78,6 @@ TOO_DEEP = (
     "The request body is not valid JSON: arrays and objects nest deeper than "
     f"{MAX_JSON_DEPTH} levels."
 )
-
-
-class InvalidSignature(BedrockError):
-    """A SigV4 credential scope naming a region the service does not run in."""
-
-    code = "InvalidSignatureException"
-
-    def __init__(self, region: str) -> None:
-        # AWS's text for a credential scoped to an unknown region (unverified for Bedrock).
-        super().__init__(f"Credential should be scoped to a valid region, not '{region[:64]}'.")
 
 
 # Errors that are not in the service model, so the serializer cannot place them.

@@ -200,9 +200,9 @@ def test_refused_calls_count_against_the_budget_too(aws: Aws, runtime: Any) -> N
     controls.configure_history(max_bytes=100_000)
     for _ in range(5):
         with pytest.raises(ClientError):
-            # An assistant turn first: refused by a rule, but recorded.
+            # An assistant turn first: refused by a rule (Nova's; Claude accepts it), but recorded.
             runtime.converse(
-                modelId=HAIKU,
+                modelId="amazon.nova-lite-v1:0",
                 messages=[{"role": "assistant", "content": [{"text": "y" * 40_000}]}],
             )
     assert len(controls.get_call_history()["calls"]) <= 2

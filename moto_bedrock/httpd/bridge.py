@@ -11,11 +11,13 @@ from __future__ import annotations
 import asyncio
 import io
 import sys
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from .._moto import preserved_header_environ
+from ..wire import guard
 
 __all__ = ["TOO_LARGE", "WSGIApp", "WSGIBridge", "wsgi_environ"]
 
@@ -26,11 +28,39 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 #: The body of the 400 answer to an oversized request.
 TOO_LARGE = b'{"message": "The request body is larger than this server accepts (--max-body-size)."}'
 _END = object()
+#: Chunks the app thread may have handed over and the client not yet taken: a reader that
+#: stops reading holds at most this much of a stream, not all of it.
+MAX_PENDING = 64
+
+
+class _ClientGone(Exception):
+    """The client left, or stopped reading for longer than the write timeout."""
+
+
+class _Channel:
+    """Chunks from the app's thread to the event loop, a bounded number in flight."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.queue: asyncio.Queue[Any] = asyncio.Queue()
+        self.slots = threading.Semaphore(MAX_PENDING)
+        self.gone = threading.Event()
+        self.timeout = guard.settings().write_timeout
+
+    def deliver(self, item: Any) -> None:
+        """Hand ``item`` over; raises _ClientGone once the client is gone or stalled."""
+        # The end marker always goes through; anything else waits for a free slot.
+        if item is not _END and (
+            self.gone.is_set() or not self.slots.acquire(timeout=self.timeout)
+        ):
+            self.gone.set()
+            raise _ClientGone
+        self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
 
 
 def _raw_uri(scope: dict[str, Any]) -> str:
-    raw = scope.get("raw_path") or scope["path"].encode("utf-8")
-    query = scope.get("query_string") or b""
+    raw: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query: bytes = scope.get("query_string") or b""
     return (raw + (b"?" + query if query else b"")).decode("latin-1")
 
 
@@ -133,16 +163,17 @@ class WSGIBridge:
             return
         if body is None:
             return
-        loop = asyncio.get_running_loop()
-        queue: asyncio.Queue[Any] = asyncio.Queue()
-
-        def deliver(item: Any) -> None:
-            loop.call_soon_threadsafe(queue.put_nowait, item)
-
-        future = loop.run_in_executor(self.executor, self._run, wsgi_environ(scope, body), deliver)
+        channel = _Channel(asyncio.get_running_loop())
+        future = channel.loop.run_in_executor(
+            self.executor, self._run, wsgi_environ(scope, body), channel.deliver
+        )
+        watcher = asyncio.ensure_future(_watch(receive, channel))
         try:
-            await _forward(queue, send)
+            await _forward(channel, send)
+        except Exception:
+            channel.gone.set()  # the app's thread stops at its next chunk
         finally:
+            watcher.cancel()
             await future
 
     def _run(self, environ: dict[str, Any], deliver: Callable[[Any], None]) -> None:
@@ -175,6 +206,8 @@ class WSGIBridge:
             if not sent:
                 deliver(head[0])
                 sent = True
+        except _ClientGone:
+            pass  # the app's iterator was closed above: a stream records itself abandoned
         except Exception:
             if not sent:
                 deliver((500, [(b"content-length", b"0")]))
@@ -184,8 +217,21 @@ class WSGIBridge:
             deliver(_END)
 
 
-async def _forward(queue: asyncio.Queue[Any], send: Send) -> None:
-    """Send the response the app thread puts in ``queue``; chunks waiting together go as one."""
+async def _watch(receive: Receive, channel: _Channel) -> None:
+    """Mark the channel gone when the client disconnects."""
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            channel.gone.set()
+            return
+
+
+async def _forward(channel: _Channel, send: Send) -> None:
+    """Send what the app's thread hands over; chunks waiting together go as one.
+
+    A send that the client does not take within the write timeout ends the response.
+    """
+    queue, timeout = channel.queue, channel.timeout
     started = False
     while True:
         batch = [await queue.get()]
@@ -194,13 +240,18 @@ async def _forward(queue: asyncio.Queue[Any], send: Send) -> None:
         done = batch[-1] is _END
         if done:
             batch.pop()
+        for _ in batch:
+            channel.slots.release()
+        if channel.gone.is_set():
+            return
         if not started and batch:
             status, headers = batch.pop(0)
-            await send({"type": "http.response.start", "status": status, "headers": headers})
+            start = {"type": "http.response.start", "status": status, "headers": headers}
+            await asyncio.wait_for(send(start), timeout)
             started = True
         if batch or done:
-            more = not done
-            await send({"type": "http.response.body", "body": b"".join(batch), "more_body": more})
+            message = {"type": "http.response.body", "body": b"".join(batch), "more_body": not done}
+            await asyncio.wait_for(send(message), timeout)
         if done:
             return
 

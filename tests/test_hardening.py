@@ -572,8 +572,9 @@ def test_a_malformed_chunked_body_is_a_400(server_url: str) -> None:
             if not piece:
                 break
             answer += piece
+    # hypercorn's HTTP/1.1 parser refuses the framing itself, before any app sees it: a 400
+    # with no body (werkzeug's server, `--server werkzeug`, lets our modeled one through).
     assert answer.startswith(b"HTTP/1.1 400")
-    assert b"ValidationException" in answer
 
 
 def test_a_form_content_type_on_converse_is_a_modeled_404(aws: Aws) -> None:

@@ -182,18 +182,3 @@ def test_check_refuses_a_file_that_is_not_a_cassette(
     path.write_text("hello: world\n")
     assert cli(["cassette", "check", str(path)]) == 1
     assert "not a cassette" in capsys.readouterr().err
-
-
-def test_the_record_replay_doc_runs_as_written(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    import re
-
-    text = (Path(__file__).resolve().parent.parent / "docs" / "record-replay.md").read_text()
-    blocks = re.findall(r"```python\n(.*?)```", text, re.S)
-    assert len(blocks) == 2
-    monkeypatch.chdir(tmp_path)
-    namespace: dict[str, object] = {}
-    for block in blocks:
-        exec(compile(block, "docs/record-replay.md", "exec"), namespace)
-    assert (tmp_path / "cassettes" / "rivers.yaml").exists()

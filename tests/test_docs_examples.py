@@ -30,7 +30,7 @@ FRAGMENTS: dict[tuple[str, int], str] = {
     ("control.md", 1): "a JSON document shown as Python",
     ("faults.md", 1): "continues a test whose client is defined elsewhere",
     ("invoke.md", 0): "a fragment: json and client come from the reader's code",
-    ("invoke.md", 1): "a fragment: client comes from the reader's code",
+    ("invoke.md", 4): "a fragment: client, model and messages come from the reader's code",
     ("llm.md", 0): "needs a local LLM server (Ollama) running",
     ("replies.md", 2): "a fragment: runs under a mock the reader's code starts",
     ("streaming.md", 0): "a fragment: controls come from the reader's code",

@@ -57,6 +57,16 @@ def server_url() -> Iterator[str]:
         server.stop()
 
 
+@pytest.fixture(scope="module")
+def upstream_url() -> Iterator[str]:
+    """A second server, standing in for real Bedrock where calls are recorded from it."""
+    server = start_server()
+    try:
+        yield server.endpoint_url
+    finally:
+        server.stop()
+
+
 @dataclass
 class Aws:
     """A way to make boto3 clients for one mode: ``inprocess`` or ``server``."""

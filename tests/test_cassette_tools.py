@@ -4,7 +4,6 @@ file, the pytest marker and options, and the ``moto_bedrock cassette`` command."
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import boto3
@@ -15,18 +14,9 @@ from moto_bedrock import BedrockControl, mock_bedrock
 from moto_bedrock.behaviour.cassettes import Interaction, dump_interactions
 from moto_bedrock.cli import main as cli
 
-from .conftest import HAIKU, Aws, start_server, user
+from .conftest import HAIKU, Aws, user
 
 pytest_plugins = ["pytester"]
-
-
-@pytest.fixture(scope="module")
-def upstream_url() -> Iterator[str]:
-    server = start_server()
-    try:
-        yield server.endpoint_url
-    finally:
-        server.stop()
 
 
 def _recorded(path: Path) -> None:

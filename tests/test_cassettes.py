@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +27,7 @@ from moto_bedrock.behaviour.cassettes import (
 )
 from moto_bedrock.wire.streaming import ConfigError
 
-from .conftest import HAIKU, Aws, free_port, start_server, user
+from .conftest import HAIKU, Aws, free_port, user
 
 NOVA = "amazon.nova-lite-v1:0"
 WEATHER_TOOL = {
@@ -49,15 +48,6 @@ WEATHER_TOOL = {
     ],
     "toolChoice": {"any": {}},
 }
-
-
-@pytest.fixture(scope="module")
-def upstream_url() -> Iterator[str]:
-    server = start_server()
-    try:
-        yield server.endpoint_url
-    finally:
-        server.stop()
 
 
 def _plain(response: dict[str, Any]) -> dict[str, Any]:

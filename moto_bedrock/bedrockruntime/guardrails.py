@@ -376,8 +376,9 @@ def _write_back(
 def _requested(store: GuardrailStore, config: dict[str, Any] | None) -> list[_Applied]:
     if not config:
         return []
+    # botocore 1.44 makes the identifier optional; none names no guardrail that exists.
     guardrail, version = store.resolve(
-        config["guardrailIdentifier"], config.get("guardrailVersion")
+        str(config.get("guardrailIdentifier") or ""), config.get("guardrailVersion")
     )
     return [_Applied(guardrail, version, "REQUEST")]
 

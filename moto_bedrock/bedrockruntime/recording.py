@@ -87,9 +87,8 @@ def _harness_error(message: str) -> ValidationException:
 
 def _client(cassette: Cassette, region: str) -> Any:
     """The upstream client, made once per cassette (never intercepted by moto)."""
-    client = getattr(cassette, "upstream_client", None)
-    if client is not None:
-        return client
+    if cassette.upstream_client is not None:
+        return cassette.upstream_client
     upstream = cassette.settings.upstream or {}
     timeout = float(upstream.get("timeout", 60))
     session = boto3.Session(profile_name=upstream.get("profile"))
@@ -109,7 +108,7 @@ def _client(cassette: Cassette, region: str) -> Any:
         **credentials,
     )
     _moto.unmocked(client)
-    cassette.upstream_client = client  # type: ignore[attr-defined]
+    cassette.upstream_client = client
     return client
 
 

@@ -22,6 +22,7 @@ happen in ``moto_bedrock.bedrockruntime.recording``.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import json
 import os
 import re
@@ -371,6 +372,8 @@ class Cassette:
         self.played: set[int] = set()
         self.recorded = 0
         self._patterns = [re.compile(p) for p in settings.redact]
+        #: The botocore client recording forwards through, made on first use.
+        self.upstream_client: Any = None
 
     @property
     def name(self) -> str:
@@ -441,9 +444,7 @@ class Cassette:
     def add(self, interaction: Interaction) -> int:
         """Keep a recorded interaction and write the file; its index."""
         with self.lock:
-            interaction = Interaction(
-                **{**interaction.__dict__, **self._redacted_answer(interaction)}
-            )
+            interaction = dataclasses.replace(interaction, **self._redacted_answer(interaction))
             self.interactions.append(interaction)
             index = len(self.interactions) - 1
             self.played.add(index)

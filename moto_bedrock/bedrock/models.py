@@ -34,8 +34,11 @@ from .invocation_logging import InvocationLogging
 from .marketplace import MarketplaceEndpoints
 from .operations import HANDLERS
 from .profiles import InferenceProfiles
+from .projects import Projects
 from .provisioned import ProvisionedThroughput
+from .retention_storage import RetentionStorage
 from .routers import PromptRouters
+from .trusted_access import TrustedAccess
 
 __all__ = ["BedrockBackend", "bedrock_backends"]
 
@@ -61,6 +64,9 @@ class BedrockBackend(MotoBedrockBackend):
     reasoning: AutomatedReasoning
     invocables: Invocables
     guardrails: GuardrailStore
+    projects: Projects
+    trusted_access: TrustedAccess
+    retention_storage: RetentionStorage
     lock: threading.RLock
 
     def __init__(self, region_name: str, account_id: str) -> None:
@@ -79,6 +85,9 @@ class BedrockBackend(MotoBedrockBackend):
         self.invocation_logging = InvocationLogging(account_id, region_name, self.partition)
         self.batch_jobs = BatchJobs(self.scope)
         self.guardrails = GuardrailStore(self.scope)
+        self.projects = Projects(self.scope)
+        self.trusted_access = TrustedAccess(self.scope, self.projects)
+        self.retention_storage = RetentionStorage(self.scope, self.projects, self.trusted_access)
         #: What a runtime ``modelId`` naming one of this backend's resources invokes.
         self.invocables = Invocables()
         for resolver in (

@@ -167,4 +167,39 @@ HANDLERS: dict[str, Handler] = {
     "DeleteImportedModel": lambda b, p: _empty(
         lambda: b.custom.delete_imported_model(p["modelIdentifier"])
     ),
+    # -- projects, trusted access, data retention storage (botocore 1.44) -------------------------
+    "CreateProject": lambda b, p: b.projects.create(p),
+    "GetProject": lambda b, p: b.projects.get(p),
+    "ListProjects": lambda b, p: b.projects.list(p),
+    "UpdateProject": lambda b, p: b.projects.update(p),
+    "ArchiveProject": lambda b, p: b.projects.archive(p),
+    "GetTrustedAccessProgram": lambda b, p: b.trusted_access.get_program(p),
+    "ListTrustedAccessPrograms": lambda b, p: b.trusted_access.list_programs(p),
 }
+
+
+def _scoped(family: str, action: str, level: str) -> Handler:
+    """A handler calling ``backend.<family>.<action>(params, level)``."""
+
+    def handler(b: BedrockBackend, p: Params) -> dict[str, Any]:
+        method: Callable[[Params, str], dict[str, Any]] = getattr(getattr(b, family), action)
+        return method(p, level)
+
+    return handler
+
+
+for _level in ("Account", "Organization", "Project"):
+    _scope = _level.lower()
+    HANDLERS[f"GetTrustedAccessProgram{_level}Enrollment"] = _scoped(
+        "trusted_access", "get_enrollment", _scope
+    )
+    HANDLERS[f"PutTrustedAccessProgram{_level}Enrollment"] = _scoped(
+        "trusted_access", "put_enrollment", _scope
+    )
+    HANDLERS[f"StartTrustedAccessProgram{_level}Application"] = _scoped(
+        "trusted_access", "start_application", _scope
+    )
+    for _verb in ("Put", "Get", "Delete"):
+        HANDLERS[f"{_verb}{_level}DataRetentionStorage"] = _scoped(
+            "retention_storage", _verb.lower(), _scope
+        )

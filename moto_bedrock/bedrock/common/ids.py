@@ -19,9 +19,9 @@ __all__ = ["new_id", "resource_arn", "timestamp"]
 _ALPHABET = string.ascii_lowercase + string.digits
 
 
-def new_id(length: int = 12) -> str:
+def new_id(length: int = 12, alphabet: str = _ALPHABET) -> str:
     """A lowercase alphanumeric id, the form Bedrock gives its resources (``[a-z0-9]{12}``)."""
-    return "".join(moto_random.choice(_ALPHABET) for _ in range(length))
+    return "".join(moto_random.choice(alphabet) for _ in range(length))
 
 
 def resource_arn(

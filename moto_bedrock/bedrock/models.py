@@ -24,7 +24,7 @@ from ..catalog import FoundationModel, load_catalog
 from ..catalog.resolution import find_foundation_model
 from .automated_reasoning import AutomatedReasoning
 from .batch import BatchJob, BatchJobs, RecordRunner
-from .common import Scope
+from .common import Idempotency, Scope
 from .custom_models import CustomModels
 from .deployments import Deployments
 from .engine import Engine
@@ -77,6 +77,8 @@ class BedrockBackend(MotoBedrockBackend):
         #: What every resource family shares: ARNs, tags, the clock (see ``common``).
         self.scope = Scope(account_id, region_name, self.partition, self.clock)
         self.engine = Engine(self.scope)
+        #: Answers by idempotency token (``clientRequestToken``/``clientToken``).
+        self.idempotency = Idempotency()
         self.profiles = InferenceProfiles(self.scope)
         self.custom = CustomModels(self.scope, self._custom_models_in)
         self.provisioned = ProvisionedThroughput(self.scope, self.custom.model_ref)
@@ -112,8 +114,10 @@ class BedrockBackend(MotoBedrockBackend):
         handler = HANDLERS.get(operation)
         with self.lock:  # server mode answers requests on many threads at once
             if handler is not None:
-                return handler(self, params)
-            return self.engine.call(operation, params)
+                return self.idempotency.answer(operation, params, lambda: handler(self, params))
+            return self.idempotency.answer(
+                operation, params, lambda: self.engine.call(operation, params)
+            )
 
     # -- model invocation logging (invocation_logging.py) ---------------------------------
 

@@ -10,6 +10,7 @@
 * :func:`page` — ``maxResults``/``nextToken`` pagination.
 * :func:`new_id`, :func:`timestamp` — ids from moto's seeded random source, times from the
   clock.
+* :class:`Idempotency` — one answer per ``clientRequestToken``/``clientToken``.
 * The modeled errors the control plane raises.
 
 A new family (guardrails, batch jobs, ...) takes the backend's ``scope``, makes its
@@ -24,6 +25,7 @@ from .errors import (
     TooManyTagsException,
     ValidationException,
 )
+from .idempotency import Idempotency
 from .ids import new_id, resource_arn, timestamp
 from .lifecycle import Lifecycle, Progress
 from .paging import InvalidNextToken, page
@@ -33,6 +35,7 @@ from .tags import MAX_TAGS_PER_RESOURCE, TagStore
 __all__ = [
     "MAX_TAGS_PER_RESOURCE",
     "ConflictException",
+    "Idempotency",
     "InvalidNextToken",
     "Lifecycle",
     "Progress",

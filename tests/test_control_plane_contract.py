@@ -48,7 +48,11 @@ NAMED: dict[str, Any] = {
     # Batch jobs and invocation logging check their destinations exist (created below).
     "logGroupName": "contract-log-group",
     "bucketName": "amzn-bucket",
+    # The emulator's trusted access programs (bedrock/trusted_access.py): this one is approved.
+    "programIdentifier": "anthropic-data-retention",
 }
+#: Members naming a resource made earlier that is not an engine family: (maker, member).
+MADE: dict[str, tuple[str, str]] = {"projectIdentifier": ("CreateProject", "id")}
 
 #: Whole requests where the values must fit together (real models, real resources).
 #: Each takes the outputs of the operations walked so far, by operation name.
@@ -129,6 +133,26 @@ REQUESTS: dict[str, Callable[[Outputs], dict[str, Any]]] = {
             "guardrailIdentifier": o["CreateGuardrail"]["guardrailId"],
             "guardrailVersion": o["CreateGuardrailVersion"]["version"],
         }
+    },
+    "UpdateProject": lambda o: {"projectIdentifier": o["CreateProject"]["id"], "name": "renamed"},
+    **{
+        f"Put{level}DataRetentionStorage": (
+            lambda o, level=level: {
+                "modelProvider": "anthropic",
+                "storageDestination": "amazon_managed",
+                **({"projectIdentifier": o["CreateProject"]["id"]} if level == "Project" else {}),
+            }
+        )
+        for level in ("Account", "Organization", "Project")
+    },
+    **{
+        f"StartTrustedAccessProgram{level}Application": (
+            lambda o, level=level: {
+                "programIdentifier": "openai-data-retention",  # the self-service one
+                **({"projectIdentifier": o["CreateProject"]["id"]} if level == "Project" else {}),
+            }
+        )
+        for level in ("Account", "Organization", "Project")
     },
     "DeleteEnforcedGuardrailConfiguration": lambda o: {
         "configId": o["PutEnforcedGuardrailConfiguration"]["configId"]
@@ -291,6 +315,9 @@ def valid_request(operation: OperationModel, outputs: Outputs) -> dict[str, Any]
         found = _identifier(operation, member, outputs)
         if found is not None:
             request[member] = found
+    for member, (maker, key) in MADE.items():
+        if member in request and maker in outputs:
+            request[member] = outputs[maker][key]
     return request
 
 

@@ -36,6 +36,7 @@ from .common import (
     page,
     timestamp,
 )
+from .common.filters import narrowed
 from .invocable import Target
 from .provisioned import ModelRef
 
@@ -239,10 +240,10 @@ class CustomModels:
     def get_customization_job(self, identifier: str) -> dict[str, Any]:
         return self._job_view(*self.jobs.get(identifier), summary=False)
 
-    def list_customization_jobs(self, **f: Any) -> tuple[list[dict[str, Any]], str | None]:
+    def list_customization_jobs(self, f: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
         views = [self._job_view(i, j, summary=True) for i, j in self.jobs.items()]
-        views = _filtered(views, f, "jobName", "creationTime")
-        return page(views, f.get("max_results"), f.get("next_token"), "jobArn")
+        views = narrowed("ListModelCustomizationJobs", f, views, self.scope.account_id)
+        return page(views, f.get("maxResults"), f.get("nextToken"), "jobArn")
 
     def stop_customization_job(self, identifier: str) -> None:
         _, job = self.jobs.get(identifier)
@@ -308,15 +309,10 @@ class CustomModels:
     def get_custom_model(self, identifier: str) -> dict[str, Any]:
         return self._model_view(*self._model(identifier), summary=False)
 
-    def list_custom_models(self, **f: Any) -> tuple[list[dict[str, Any]], str | None]:
+    def list_custom_models(self, f: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
         views = [self._model_view(i, m, summary=True) for i, m in self.models.items() if m.exists]
-        base = f.get("base_model_arn_equals") or f.get("foundation_model_arn_equals")
-        if base is not None:
-            views = [v for v in views if v["baseModelArn"] == base]
-        if f.get("model_status") is not None:
-            views = [v for v in views if v["modelStatus"] == f["model_status"]]
-        views = _filtered(views, f, "modelName", "creationTime")
-        return page(views, f.get("max_results"), f.get("next_token"), "modelArn")
+        views = narrowed("ListCustomModels", f, views, self.scope.account_id)
+        return page(views, f.get("maxResults"), f.get("nextToken"), "modelArn")
 
     def delete_custom_model(self, identifier: str) -> None:
         model_id, _ = self._model(identifier)
@@ -373,10 +369,10 @@ class CustomModels:
     def get_copy_job(self, identifier: str) -> dict[str, Any]:
         return self._copy_view(*self.copies.get(identifier))
 
-    def list_copy_jobs(self, **f: Any) -> tuple[list[dict[str, Any]], str | None]:
+    def list_copy_jobs(self, f: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
         views = [self._copy_view(i, j) for i, j in self.copies.items()]
-        views = _filtered(views, f, "targetModelName", "creationTime")
-        return page(views, f.get("max_results"), f.get("next_token"), "jobArn")
+        views = narrowed("ListModelCopyJobs", f, views, self.scope.account_id)
+        return page(views, f.get("maxResults"), f.get("nextToken"), "jobArn")
 
     # -- import jobs and imported models -------------------------------------------------
 
@@ -426,10 +422,10 @@ class CustomModels:
     def get_import_job(self, identifier: str) -> dict[str, Any]:
         return self._import_view(*self.imports.get(identifier), summary=False)
 
-    def list_import_jobs(self, **f: Any) -> tuple[list[dict[str, Any]], str | None]:
+    def list_import_jobs(self, f: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
         views = [self._import_view(i, j, summary=True) for i, j in self.imports.items()]
-        views = _filtered(views, f, "jobName", "creationTime")
-        return page(views, f.get("max_results"), f.get("next_token"), "jobArn")
+        views = narrowed("ListModelImportJobs", f, views, self.scope.account_id)
+        return page(views, f.get("maxResults"), f.get("nextToken"), "jobArn")
 
     def _imported(self, identifier: str) -> tuple[str, ImportedModel]:
         found = self.imported.find(identifier)
@@ -459,14 +455,14 @@ class CustomModels:
     def get_imported_model(self, identifier: str) -> dict[str, Any]:
         return self._imported_view(*self._imported(identifier), summary=False)
 
-    def list_imported_models(self, **f: Any) -> tuple[list[dict[str, Any]], str | None]:
+    def list_imported_models(self, f: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
         views = [
             self._imported_view(i, m, summary=True)
             for i, m in self.imported.items()
             if m.job.progress.status == "Completed"
         ]
-        views = _filtered(views, f, "modelName", "creationTime")
-        return page(views, f.get("max_results"), f.get("next_token"), "modelArn")
+        views = narrowed("ListImportedModels", f, views, self.scope.account_id)
+        return page(views, f.get("maxResults"), f.get("nextToken"), "modelArn")
 
     def delete_imported_model(self, identifier: str) -> None:
         model_id, _ = self._imported(identifier)
@@ -479,21 +475,3 @@ class CustomModels:
             return None
         _, model = self._imported(identifier)
         return Target(ARCHITECTURES[model.architecture], "imported-model")
-
-
-def _filtered(
-    views: list[dict[str, Any]], f: dict[str, Any], name_key: str, time_key: str
-) -> list[dict[str, Any]]:
-    after, before = f.get("creation_time_after"), f.get("creation_time_before")
-    status, name = f.get("status_equals"), f.get("name_contains")
-    kept = [
-        v
-        for v in views
-        if (after is None or v[time_key] > after)
-        and (before is None or v[time_key] < before)
-        and (status is None or v.get("status") == status)
-        and (name is None or name in v[name_key])
-    ]
-    if f.get("sort_order") == "Descending":
-        kept.reverse()
-    return kept

@@ -50,6 +50,7 @@ from .common import (
     page,
     timestamp,
 )
+from .common.filters import narrowed
 
 __all__ = ["Engine", "Resource", "plan_of"]
 
@@ -386,6 +387,7 @@ class Engine:
             summary = self._fill(item_shape, resource.fields, resource, 1)
             summary["_key"] = resource.resource_id
             summaries.append(summary)
+        summaries = narrowed(plan.name, params, summaries, self.scope.account_id)
         result: dict[str, Any] = {}
         if "nextToken" in output.members:
             summaries, token = page(

@@ -25,25 +25,6 @@ def _listing(items_key: str, result: tuple[list[dict[str, Any]], str | None]) ->
     return {items_key: items, "nextToken": token}
 
 
-def _filters(p: Params) -> dict[str, Any]:
-    """List filters as snake_case keyword arguments (``statusEquals`` -> ``status_equals``)."""
-    names = {
-        "creationTimeAfter": "creation_time_after",
-        "creationTimeBefore": "creation_time_before",
-        "statusEquals": "status_equals",
-        "nameContains": "name_contains",
-        "modelArnEquals": "model_arn_equals",
-        "baseModelArnEquals": "base_model_arn_equals",
-        "foundationModelArnEquals": "foundation_model_arn_equals",
-        "modelStatus": "model_status",
-        "sortBy": "sort_by",
-        "sortOrder": "sort_order",
-        "maxResults": "max_results",
-        "nextToken": "next_token",
-    }
-    return {snake: p[wire] for wire, snake in names.items() if p.get(wire) is not None}
-
-
 def _empty(action: Callable[[], Any]) -> dict[str, Any]:
     action()
     return {}
@@ -82,7 +63,7 @@ HANDLERS: dict[str, Handler] = {
     ),
     "GetProvisionedModelThroughput": lambda b, p: b.provisioned.get(p["provisionedModelId"]),
     "ListProvisionedModelThroughputs": lambda b, p: _listing(
-        "provisionedModelSummaries", b.provisioned.list(**_filters(p))
+        "provisionedModelSummaries", b.provisioned.list(p)
     ),
     "UpdateProvisionedModelThroughput": lambda b, p: _empty(
         lambda: b.provisioned.update(
@@ -137,33 +118,27 @@ HANDLERS: dict[str, Handler] = {
     "CreateModelCustomizationJob": lambda b, p: b.custom.create_customization_job(p),
     "GetModelCustomizationJob": lambda b, p: b.custom.get_customization_job(p["jobIdentifier"]),
     "ListModelCustomizationJobs": lambda b, p: _listing(
-        "modelCustomizationJobSummaries", b.custom.list_customization_jobs(**_filters(p))
+        "modelCustomizationJobSummaries", b.custom.list_customization_jobs(p)
     ),
     "StopModelCustomizationJob": lambda b, p: _empty(
         lambda: b.custom.stop_customization_job(p["jobIdentifier"])
     ),
     "CreateCustomModel": lambda b, p: b.custom.create_custom_model(p),
     "GetCustomModel": lambda b, p: b.custom.get_custom_model(p["modelIdentifier"]),
-    "ListCustomModels": lambda b, p: _listing(
-        "modelSummaries", b.custom.list_custom_models(**_filters(p))
-    ),
+    "ListCustomModels": lambda b, p: _listing("modelSummaries", b.custom.list_custom_models(p)),
     "DeleteCustomModel": lambda b, p: _empty(
         lambda: b.custom.delete_custom_model(p["modelIdentifier"])
     ),
     "CreateModelCopyJob": lambda b, p: b.custom.create_copy_job(p),
     "GetModelCopyJob": lambda b, p: b.custom.get_copy_job(p["jobArn"]),
-    "ListModelCopyJobs": lambda b, p: _listing(
-        "modelCopyJobSummaries", b.custom.list_copy_jobs(**_filters(p))
-    ),
+    "ListModelCopyJobs": lambda b, p: _listing("modelCopyJobSummaries", b.custom.list_copy_jobs(p)),
     "CreateModelImportJob": lambda b, p: b.custom.create_import_job(p),
     "GetModelImportJob": lambda b, p: b.custom.get_import_job(p["jobIdentifier"]),
     "ListModelImportJobs": lambda b, p: _listing(
-        "modelImportJobSummaries", b.custom.list_import_jobs(**_filters(p))
+        "modelImportJobSummaries", b.custom.list_import_jobs(p)
     ),
     "GetImportedModel": lambda b, p: b.custom.get_imported_model(p["modelIdentifier"]),
-    "ListImportedModels": lambda b, p: _listing(
-        "modelSummaries", b.custom.list_imported_models(**_filters(p))
-    ),
+    "ListImportedModels": lambda b, p: _listing("modelSummaries", b.custom.list_imported_models(p)),
     "DeleteImportedModel": lambda b, p: _empty(
         lambda: b.custom.delete_imported_model(p["modelIdentifier"])
     ),

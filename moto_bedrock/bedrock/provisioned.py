@@ -30,6 +30,7 @@ from .common import (
     page,
     timestamp,
 )
+from .common.filters import narrowed
 from .invocable import Target
 
 __all__ = ["ModelRef", "ProvisionedThroughput"]
@@ -141,14 +142,20 @@ class ProvisionedThroughput:
         self._settle(p)
         return self._view(resource_id, p, summary=False)
 
-    def list(self, **filters: Any) -> tuple[list[dict[str, Any]], str | None]:
+    def list(self, filters: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
         views = []
         for resource_id, p in self.store.items():
             self._settle(p)
             views.append(self._view(resource_id, p, summary=True))
-        views = _filtered(views, filters)
+        views = narrowed(
+            "ListProvisionedModelThroughputs",
+            filters,
+            views,
+            self.scope.account_id,
+            default_order="Descending",
+        )
         return page(
-            views, filters.get("max_results"), filters.get("next_token"), "provisionedModelArn"
+            views, filters.get("maxResults"), filters.get("nextToken"), "provisionedModelArn"
         )
 
     def update(self, identifier: str, new_name: str | None, new_model_id: str | None) -> None:
@@ -177,19 +184,3 @@ class ProvisionedThroughput:
                 NOT_IN_SERVICE.format(arn=identifier, status=p.progress.status)
             )
         return Target(p.model.catalog_id, RESOURCE_TYPE)
-
-
-def _filtered(views: list[dict[str, Any]], f: dict[str, Any]) -> list[dict[str, Any]]:
-    after, before = f.get("creation_time_after"), f.get("creation_time_before")
-    status, model, name = f.get("status_equals"), f.get("model_arn_equals"), f.get("name_contains")
-    kept = [
-        v
-        for v in views
-        if (after is None or v["creationTime"] > after)
-        and (before is None or v["creationTime"] < before)
-        and (status is None or v["status"] == status)
-        and (model is None or v["modelArn"] == model)
-        and (name is None or name in v["provisionedModelName"])
-    ]
-    kept.sort(key=lambda v: v["creationTime"], reverse=f.get("sort_order") != "Ascending")
-    return kept

@@ -7,7 +7,8 @@
 * :class:`TagStore` — Tag/Untag/ListTagsForResource for every registered family, with
   the limits Bedrock applies.
 * :class:`Lifecycle` / :class:`Progress` — statuses that advance on the behaviour clock.
-* :func:`page` — ``maxResults``/``nextToken`` pagination.
+* :func:`page` — ``maxResults``/``nextToken`` pagination; :func:`narrowed` — the List*
+  filters and sort orders the service model declares (``filters.py``).
 * :func:`new_id`, :func:`timestamp` — ids from moto's seeded random source, times from the
   clock.
 * :class:`Idempotency` — one answer per ``clientRequestToken``/``clientToken``.
@@ -25,6 +26,7 @@ from .errors import (
     TooManyTagsException,
     ValidationException,
 )
+from .filters import narrowed
 from .idempotency import Idempotency
 from .ids import new_id, resource_arn, timestamp
 from .lifecycle import Lifecycle, Progress
@@ -47,6 +49,7 @@ __all__ = [
     "TagStore",
     "TooManyTagsException",
     "ValidationException",
+    "narrowed",
     "new_id",
     "page",
     "resource_arn",

@@ -21,12 +21,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from functools import cache
 from typing import Any
 
 from botocore.model import Shape
 
 from ...wire.validation import operation_model
+from .errors import ValidationException
 
 __all__ = ["narrowed", "rules", "unresolved"]
 
@@ -111,6 +113,13 @@ def unresolved(operation: str) -> list[str]:
     return [rule.member for rule in rules(operation) if rule.field is None]
 
 
+def _utc(value: Any) -> datetime:
+    """``value`` as an aware UTC time (moto parses query-string times without a zone)."""
+    if not isinstance(value, datetime):
+        raise ValidationException(f"Invalid timestamp: {value}")  # unverified text
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
 def _keeps(rule: Rule, value: Any, item: dict[str, Any], account: str) -> bool:
     assert rule.field is not None
     have = item.get(rule.field)
@@ -121,9 +130,9 @@ def _keeps(rule: Rule, value: Any, item: dict[str, Any], account: str) -> bool:
     if rule.kind == "contains":
         return str(value) in str(have)
     if rule.kind == "after":
-        return bool(have > value)
+        return _utc(have) > _utc(value)
     if rule.kind == "before":
-        return bool(have < value)
+        return _utc(have) < _utc(value)
     return bool(have == value)
 
 

@@ -14,7 +14,7 @@ EXAMPLES = re.findall(r"```python\n(.*?)```", (DOCS / "control-plane.md").read_t
 
 
 def test_the_page_has_its_examples() -> None:
-    assert len(EXAMPLES) == 3
+    assert len(EXAMPLES) == 4
 
 
 @pytest.mark.parametrize("index", range(len(EXAMPLES)))

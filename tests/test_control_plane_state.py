@@ -499,3 +499,22 @@ def test_list_filters_narrow_and_order(bedrock: Any, aws: Aws) -> None:
         ("list_marketplace_model_endpoints", {"modelSourceEquals": SOURCE + "x"}, []),
     ]
     assert [names(op, **f) for op, f, _ in table] == [want for _, _, want in table]
+
+
+def test_engine_summaries_carry_the_family_members_requests_do_not_name(
+    bedrock: Any, aws: Aws
+) -> None:
+    policy = bedrock.create_automated_reasoning_policy(name="refunds")["policyArn"]
+    (summary,) = bedrock.list_automated_reasoning_policies()["automatedReasoningPolicySummaries"]
+    assert (summary["policyId"], summary["version"]) == (policy.rsplit("/", 1)[-1], "DRAFT")
+    endpoint = bedrock.create_marketplace_model_endpoint(
+        modelSourceIdentifier=SOURCE, endpointConfig=ENDPOINT_CONFIG, endpointName="e1"
+    )["marketplaceModelEndpoint"]
+    assert endpoint["endpointStatus"] == "InService"
+    model = bedrock.create_custom_model(
+        modelName="tuned", modelSourceConfig={"s3DataSource": {"s3Uri": "s3://amzn-bucket/m/"}}
+    )["modelArn"]
+    aws.controls().advance_clock(seconds=300)
+    bedrock.create_custom_model_deployment(modelDeploymentName="live", modelArn=model)
+    (deployment,) = bedrock.list_custom_model_deployments()["modelDeploymentSummaries"]
+    assert deployment["customModelDeploymentName"] == "live"

@@ -33,6 +33,11 @@ class AutomatedReasoning:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.versions: dict[str, int] = {}  # policy id -> latest version number
+        # Summaries show the policy's id and its draft version.
+        engine.derived[FAMILY] = lambda policy_id, _request: {
+            "policyId": policy_id,
+            "version": "DRAFT",
+        }
         engine.scope.tags.register(self._is_version)
 
     def _is_version(self, arn: str) -> bool:

@@ -25,6 +25,11 @@ class Deployments:
     def __init__(self, engine: Engine, custom: CustomModels) -> None:
         self.engine = engine
         self.custom = custom
+        # Summaries name the deployment ``customModelDeploymentName``; requests say
+        # ``modelDeploymentName``.
+        engine.derived[FAMILY] = lambda _id, request: {
+            "customModelDeploymentName": request["modelDeploymentName"]
+        }
 
     def resolve(self, identifier: str, prompt: str) -> Target | None:
         if ":custom-model-deployment/" not in identifier:

@@ -205,6 +205,7 @@ def lifecycle_for(status: Shape | None) -> Lifecycle:
 
 
 ArnForm = Callable[[Scope, str, dict[str, Any]], str]
+Derive = Callable[[str, dict[str, Any]], dict[str, Any]]
 
 
 @dataclass
@@ -237,6 +238,9 @@ class Engine:
         #: A family's own ARN form, where it is not ``bedrock:...:<resource-type>/<id>``
         #: (added by the family's module: ``arn_forms[noun] = form(scope, id, request)``).
         self.arn_forms: dict[str, ArnForm] = {}
+        #: Members a family's module derives for a new resource from its id and request
+        #: (``derived[noun] = derive(resource_id, request)``), held like the request's own.
+        self.derived: dict[str, Derive] = {}
         self.singletons: dict[tuple[str, str], dict[str, Any]] = {}
 
     def _new_id(self, noun: str, store: Store[Resource]) -> str:
@@ -350,6 +354,9 @@ class Engine:
             Progress(lifecycle_for(facts.status_shape), self.scope.clock),
             {noun: parent.arn for noun, parent in parents.items()},
         )
+        derive = self.derived.get(plan.noun)
+        if derive is not None:
+            resource.fields.update(derive(resource_id, params))
         store.add(resource_id, resource, arn)
         for member in ("tags", "jobTags", "modelTags"):
             if isinstance(params.get(member), list):

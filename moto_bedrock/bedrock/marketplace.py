@@ -31,6 +31,8 @@ class MarketplaceEndpoints:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         engine.arn_forms[FAMILY] = endpoint_arn
+        # The SageMaker endpoint's own status (a free string in the model): in service.
+        engine.derived[FAMILY] = lambda _id, _request: {"endpointStatus": "InService"}
 
     def resolve(self, identifier: str, prompt: str) -> Target | None:
         if ":sagemaker:" not in identifier or ":endpoint/" not in identifier:

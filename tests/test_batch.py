@@ -230,6 +230,9 @@ def test_stop_lists_and_failing_controls(aws: Aws) -> None:
     controls.advance_clock(seconds=0.05)
     second = create(aws, role, jobName="second-job", clientRequestToken="token-2")
     assert create(aws, role, jobName="second-job", clientRequestToken="token-2") == second
+    with pytest.raises(ClientError) as reused:  # the token with other parameters
+        create(aws, role, jobName="renamed-job", clientRequestToken="token-2")
+    assert reused.value.response["Error"]["Code"] == "ConflictException"
     third = create(aws, role, jobName="third-job")
     bedrock.stop_model_invocation_job(jobIdentifier=first)
     assert bedrock.get_model_invocation_job(jobIdentifier=first)["status"] == "Stopped"

@@ -83,19 +83,28 @@ class BedrockResponse(BedrockProtocol, MotoBedrockResponse):
     # -- batch inference ---------------------------------------------------------------------
 
     def create_model_invocation_job(self) -> ActionResult:
-        job = self.bedrock_backend.create_model_invocation_job(
-            job_name=self._get_param("jobName"),
-            role_arn=self._get_param("roleArn"),
-            model_id=self._get_param("modelId"),
-            input_config=self._get_param("inputDataConfig"),
-            output_config=self._get_param("outputDataConfig"),
-            token=self._get_param("clientRequestToken"),
-            vpc_config=self._get_param("vpcConfig"),
-            timeout_hours=self._get_param("timeoutDurationInHours"),
-            invocation_type=self._get_param("modelInvocationType"),
-            tags=self._get_param("tags"),
-        )
-        return ActionResult({"jobArn": job.arn})
+        backend = self.bedrock_backend
+
+        def create() -> dict[str, Any]:
+            job = backend.create_model_invocation_job(
+                job_name=self._get_param("jobName"),
+                role_arn=self._get_param("roleArn"),
+                model_id=self._get_param("modelId"),
+                input_config=self._get_param("inputDataConfig"),
+                output_config=self._get_param("outputDataConfig"),
+                token=self._get_param("clientRequestToken"),
+                vpc_config=self._get_param("vpcConfig"),
+                timeout_hours=self._get_param("timeoutDurationInHours"),
+                invocation_type=self._get_param("modelInvocationType"),
+                tags=self._get_param("tags"),
+            )
+            return {"jobArn": job.arn}
+
+        with backend.lock:  # the token rule every other operation follows (common/)
+            answer = backend.idempotency.answer(
+                "CreateModelInvocationJob", dict(self.params), create
+            )
+        return ActionResult(answer)
 
     def get_model_invocation_job(self) -> ActionResult:
         job = self.bedrock_backend.get_model_invocation_job(self._get_param("jobIdentifier"))

@@ -420,9 +420,9 @@ def test_a_reused_client_request_token_answers_the_first_request_again(bedrock: 
 # -- list filters ------------------------------------------------------------------------------
 
 #: Filter members that name a parent or a scope rather than filter summaries: the families
-#: handle them (or, for ``policyArn`` and ``offerType``, accept and ignore them).
+#: handle them (``offerType`` is accepted and ignored: there are no offers).
 NOT_FILTERS = {
-    "ListAutomatedReasoningPolicies": ["policyArn"],
+    "ListAutomatedReasoningPolicies": ["policyArn"],  # versions of one policy (own test)
     "ListFoundationModelAgreementOffers": ["offerType"],
     "ListFoundationModels": [
         "byProvider",
@@ -504,9 +504,21 @@ def test_list_filters_narrow_and_order(bedrock: Any, aws: Aws) -> None:
 def test_engine_summaries_carry_the_family_members_requests_do_not_name(
     bedrock: Any, aws: Aws
 ) -> None:
-    policy = bedrock.create_automated_reasoning_policy(name="refunds")["policyArn"]
+    made = bedrock.create_automated_reasoning_policy(name="refunds")
+    policy = made["policyArn"]
     (summary,) = bedrock.list_automated_reasoning_policies()["automatedReasoningPolicySummaries"]
     assert (summary["policyId"], summary["version"]) == (policy.rsplit("/", 1)[-1], "DRAFT")
+    for _ in range(2):
+        bedrock.create_automated_reasoning_policy_version(
+            policyArn=policy, lastUpdatedDefinitionHash=made["definitionHash"]
+        )
+    versions = bedrock.list_automated_reasoning_policies(policyArn=policy)
+    assert [
+        (v["policyArn"], v["version"]) for v in versions["automatedReasoningPolicySummaries"]
+    ] == [
+        (f"{policy}:1", "1"),
+        (f"{policy}:2", "2"),
+    ]
     endpoint = bedrock.create_marketplace_model_endpoint(
         modelSourceIdentifier=SOURCE, endpointConfig=ENDPOINT_CONFIG, endpointName="e1"
     )["marketplaceModelEndpoint"]

@@ -2,7 +2,8 @@
 
 CreateAutomatedReasoningPolicyVersion numbers versions 1, 2, ... per policy; a version's
 ARN is the policy's with ``:<n>`` appended, and GetAutomatedReasoningPolicy by that ARN
-shows the version (by the plain ARN: ``DRAFT``). ``definitionHash`` is the SHA-512 (128 hex digits, the form the model asks) of the
+shows the version (by the plain ARN: ``DRAFT``); ListAutomatedReasoningPolicies lists every
+policy's draft, or with ``policyArn`` that policy's numbered versions. ``definitionHash`` is the SHA-512 (128 hex digits, the form the model asks) of the
 policy definition as sent (canonical JSON), so it changes exactly when the definition
 does. Build workflows, test cases and results are the engine's, with deterministic
 well-formed contents: no reasoning is run.
@@ -13,9 +14,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from datetime import datetime
 from typing import Any
 
-from .common import ResourceNotFoundException, timestamp
+from .common import ResourceNotFoundException, page, timestamp
 from .engine import Engine, Resource
 
 __all__ = ["AutomatedReasoning"]
@@ -33,6 +35,7 @@ class AutomatedReasoning:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.versions: dict[str, int] = {}  # policy id -> latest version number
+        self.created: dict[str, list[datetime]] = {}  # policy id -> when each version was
         # Summaries show the policy's id and its draft version.
         engine.derived[FAMILY] = lambda policy_id, _request: {
             "policyId": policy_id,
@@ -71,12 +74,14 @@ class AutomatedReasoning:
         self.versions[policy.resource_id] = number
         arn = f"{policy.arn}:{number}"
         self.engine.scope.tags.tag(arn, params.get("tags"))
+        now = timestamp(self.engine.scope.clock)
+        self.created.setdefault(policy.resource_id, []).append(now)
         result = {
             "policyArn": arn,
             "version": str(number),
             "name": policy.fields.get("name", ""),
             "definitionHash": definition_hash(policy),
-            "createdAt": timestamp(self.engine.scope.clock),
+            "createdAt": now,
         }
         if "description" in policy.fields:
             result["description"] = policy.fields["description"]
@@ -94,3 +99,21 @@ class AutomatedReasoning:
             }
         )
         return result
+
+    def listing(self, params: dict[str, Any]) -> dict[str, Any]:
+        """The drafts of every policy; with ``policyArn``, that policy's numbered versions."""
+        if params.get("policyArn") is None:
+            return self.engine.call("ListAutomatedReasoningPolicies", params)
+        policy, _ = self._policy(params["policyArn"])
+        drafts = self.engine.call("ListAutomatedReasoningPolicies", {"maxResults": 1000})
+        draft = next(
+            s for s in drafts["automatedReasoningPolicySummaries"] if s["policyArn"] == policy.arn
+        )
+        versions = [
+            {**draft, "policyArn": f"{policy.arn}:{n}", "version": str(n), "createdAt": created}
+            for n, created in enumerate(self.created.get(policy.resource_id, []), start=1)
+        ]
+        items, token = page(
+            versions, params.get("maxResults"), params.get("nextToken"), "policyArn"
+        )
+        return {"automatedReasoningPolicySummaries": items, "nextToken": token}

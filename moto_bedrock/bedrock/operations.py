@@ -114,6 +114,7 @@ HANDLERS: dict[str, Handler] = {
     "CreateAutomatedReasoningPolicy": lambda b, p: b.reasoning.create(p),
     "CreateAutomatedReasoningPolicyVersion": lambda b, p: b.reasoning.create_version(p),
     "GetAutomatedReasoningPolicy": lambda b, p: b.reasoning.get(p),
+    "ListAutomatedReasoningPolicies": lambda b, p: b.reasoning.listing(p),
     # -- custom models and their jobs -----------------------------------------------------------
     "CreateModelCustomizationJob": lambda b, p: b.custom.create_customization_job(p),
     "GetModelCustomizationJob": lambda b, p: b.custom.get_customization_job(p["jobIdentifier"]),

@@ -141,6 +141,7 @@ def test_retention_storage_round_trips_with_statuses_on_the_clock(bedrock: Any, 
     project = bedrock.create_project(name="p")
     for level in ("Account", "Organization", "Project"):
         _round_trip(bedrock, aws, level, project if level == "Project" else None)
+    _refusals(bedrock)
 
 
 def _round_trip(bedrock: Any, aws: Aws, level: str, project: dict[str, Any] | None) -> None:
@@ -183,7 +184,7 @@ def _round_trip(bedrock: Any, aws: Aws, level: str, project: dict[str, Any] | No
     )
 
 
-def test_retention_storage_refusals(bedrock: Any) -> None:
+def _refusals(bedrock: Any) -> None:
     project = bedrock.create_project(name="p")["id"]
     archived = bedrock.create_project(name="old")["id"]
     bedrock.archive_project(projectIdentifier=archived)
@@ -467,6 +468,7 @@ def test_list_filters_narrow_and_order(bedrock: Any, aws: Aws) -> None:
         modelSourceIdentifier=SOURCE, endpointConfig=ENDPOINT_CONFIG, endpointName="e1"
     )
     haiku_arn = bedrock.get_provisioned_model_throughput(provisionedModelId="alpha-1")["modelArn"]
+    _engine_summaries(bedrock, aws)
 
     def names(operation: str, **filters: Any) -> list[str]:
         listed = getattr(bedrock, operation)(**filters)
@@ -501,9 +503,8 @@ def test_list_filters_narrow_and_order(bedrock: Any, aws: Aws) -> None:
     assert [names(op, **f) for op, f, _ in table] == [want for _, _, want in table]
 
 
-def test_engine_summaries_carry_the_family_members_requests_do_not_name(
-    bedrock: Any, aws: Aws
-) -> None:
+def _engine_summaries(bedrock: Any, aws: Aws) -> None:
+    """Engine summaries carry the members a family's module derives (not placeholders)."""
     made = bedrock.create_automated_reasoning_policy(name="refunds")
     policy = made["policyArn"]
     (summary,) = bedrock.list_automated_reasoning_policies()["automatedReasoningPolicySummaries"]
@@ -519,14 +520,11 @@ def test_engine_summaries_carry_the_family_members_requests_do_not_name(
         (f"{policy}:1", "1"),
         (f"{policy}:2", "2"),
     ]
-    endpoint = bedrock.create_marketplace_model_endpoint(
-        modelSourceIdentifier=SOURCE, endpointConfig=ENDPOINT_CONFIG, endpointName="e1"
-    )["marketplaceModelEndpoint"]
-    assert endpoint["endpointStatus"] == "InService"
-    model = bedrock.create_custom_model(
-        modelName="tuned", modelSourceConfig={"s3DataSource": {"s3Uri": "s3://amzn-bucket/m/"}}
-    )["modelArn"]
-    aws.controls().advance_clock(seconds=300)
+    (endpoint,) = bedrock.list_marketplace_model_endpoints()["marketplaceModelEndpoints"]
+    got = bedrock.get_marketplace_model_endpoint(endpointArn=endpoint["endpointArn"])
+    assert got["marketplaceModelEndpoint"]["endpointStatus"] == "InService"
+    aws.controls().advance_clock(seconds=300)  # the custom models are Active now
+    model = bedrock.get_custom_model(modelIdentifier="tuned-a")["modelArn"]
     bedrock.create_custom_model_deployment(modelDeploymentName="live", modelArn=model)
     (deployment,) = bedrock.list_custom_model_deployments()["modelDeploymentSummaries"]
     assert deployment["customModelDeploymentName"] == "live"

@@ -1,12 +1,16 @@
 """Server mode side by side, in one interleaved run.
 
     python benchmarks/bench_server.py [--rounds R] [--calls N] [--seconds S] [--no-node]
+                                      [--baseline CHECKOUT]
 
 Servers, each started fresh in every round, in turn:
 
 * ``ours``: ``moto_bedrock_server`` (hypercorn, HTTP/1.1 keep-alive);
 * ``werkzeug``: ``moto_bedrock_server --server werkzeug`` — moto_server's development server
   with moto's uncached routing, which is what server mode was before;
+* ``baseline``: with ``--baseline CHECKOUT``, ``python -m moto_bedrock`` imported from that
+  checkout (``PYTHONPATH=CHECKOUT``), e.g. the commit the speed issue was filed against:
+  ``git worktree add /tmp/baseline 91815a4`` (its server is moto's werkzeug one);
 * ``node``: the Node mock many teams use instead (``npx @copilotkit/aimock``'s ``llmock``
   bin, one fixture), when ``npx`` is on PATH and ``--no-node`` is not given.
 
@@ -37,7 +41,10 @@ from typing import Any
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 PROMPT = "Summarize the water cycle in two lines."
 MESSAGES = [{"role": "user", "content": [{"text": PROMPT}]}]
-STREAM_LIMIT = {"maxTokens": 64}  # the reply of this prompt cut there streams 67 events
+# This prompt's reply cut at 63 tokens streams 67 events: messageStart, 63 deltas,
+# contentBlockStop, messageStop (max_tokens) and metadata.
+STREAM_MESSAGES = [{"role": "user", "content": [{"text": "Write a short essay about the water cycle."}]}]
+STREAM_LIMIT = {"maxTokens": 63}
 STREAM_EVENTS = 67
 # moto routes a request to bedrock-runtime by its signature's scope; the server checks no
 # signature, so the load client sends this one unchanged.
@@ -63,7 +70,7 @@ def free_port() -> int:
 
 def command(name: str, port: int, fixture: str) -> list[str]:
     ours = [sys.executable, "-m", "moto_bedrock", "-p", str(port)]
-    if name == "ours":
+    if name in ("ours", "baseline"):
         return ours
     if name == "werkzeug":
         return [*ours, "--server", "werkzeug"]
@@ -72,10 +79,15 @@ def command(name: str, port: int, fixture: str) -> list[str]:
             "--log-level", "silent", "--journal-max", "10"]  # fmt: skip
 
 
-def start(name: str, fixture: str) -> tuple[subprocess.Popen[bytes], int]:
+def start(
+    name: str, fixture: str, baseline: str | None = None
+) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
+    env = dict(os.environ)
+    if name == "baseline" and baseline:
+        env["PYTHONPATH"] = os.path.abspath(baseline)
     process = subprocess.Popen(
-        command(name, port, fixture), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        command(name, port, fixture), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -169,11 +181,11 @@ def measure(name: str, port: int, calls: int, seconds: float) -> dict[str, float
     row = {
         "converse_ms": median_ms(lambda: runtime.converse(modelId=MODEL, messages=MESSAGES), calls)
     }
-    if name != "node":
+    if name in ("ours", "werkzeug"):
 
         def stream() -> None:
             response = runtime.converse_stream(
-                modelId=MODEL, messages=MESSAGES, inferenceConfig=STREAM_LIMIT
+                modelId=MODEL, messages=STREAM_MESSAGES, inferenceConfig=STREAM_LIMIT
             )
             events = sum(1 for _ in response["stream"])
             assert events == STREAM_EVENTS, events
@@ -189,12 +201,15 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=200)
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--no-node", action="store_true")
+    parser.add_argument("--baseline", metavar="CHECKOUT", help="a checkout to compare with")
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.load:
         load(args.load, 32, args.seconds)
         return
     names = ["ours", "werkzeug"]
+    if args.baseline:
+        names.append("baseline")
     if not args.no_node and shutil.which("npx"):
         names.append("node")
     results: dict[str, list[dict[str, float]]] = {name: [] for name in names}
@@ -203,7 +218,7 @@ def main() -> None:
     try:
         for round_number in range(args.rounds):
             for name in names:
-                process, port = start(name, fixture.name)
+                process, port = start(name, fixture.name, args.baseline)
                 try:
                     row = measure(name, port, args.calls, args.seconds)
                 finally:
@@ -231,6 +246,9 @@ def main() -> None:
     print(
         f"  ours 32-conn rps / werkzeug 32-conn rps {ours['rps_32'] / before['rps_32']:5.2f}  (goal >= 4)"
     )
+    if "baseline" in medians:
+        ratio = ours["rps_32"] / medians["baseline"]["rps_32"]
+        print(f"  ours 32-conn rps / baseline 32-conn rps {ratio:5.2f}  (goal >= 4)")
 
 
 if __name__ == "__main__":

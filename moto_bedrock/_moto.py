@@ -650,41 +650,93 @@ ROUTING_CACHE_SIZE = 1024
 
 
 class _RoutingCache:
-    """``get_backend_for_host`` answers, remembered per host (bounded, least recently used).
+    """Routing answers, remembered per key (bounded, least recently used).
 
-    moto answers by listing its own package folder and trying every service's URL regexes
-    in turn, on every request; the answer depends on the host alone.
+    Called with a host, it remembers ``get_backend_for_host``: moto answers by listing its
+    own package folder and trying every service's URL regexes in turn, on every request;
+    the answer depends on the host alone. :meth:`answer` remembers any other routing
+    answer under the key it depends on.
     """
 
-    def __init__(self, lookup: Callable[[str | None], Any], size: int = ROUTING_CACHE_SIZE):
+    def __init__(
+        self, lookup: Callable[[Any], Any] | None = None, size: int = ROUTING_CACHE_SIZE
+    ) -> None:
         self._lookup = lookup
         self._size = size
-        self._answers: dict[str | None, Any] = {}
+        self._answers: dict[Any, Any] = {}
         self._lock = threading.Lock()
 
     def __call__(self, host: str | None) -> Any:
+        assert self._lookup is not None
+        lookup = self._lookup
+        return self.answer(host, lambda: lookup(host))
+
+    def answer(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """The answer remembered for ``key``, or ``compute()``'s, then remembered."""
         answers = self._answers
         with self._lock:
-            found = host in answers
+            found = key in answers
             if found:
-                answer = answers.pop(host)
-                answers[host] = answer  # re-inserted: the most recently used is last
+                answer = answers.pop(key)
+                answers[key] = answer  # re-inserted: the most recently used is last
         if not found:
-            answer = self._lookup(host)
+            answer = compute()
             with self._lock:
-                answers[host] = answer
+                answers[key] = answer
                 while len(answers) > self._size:
                     del answers[next(iter(answers))]
         return answer
 
 
+def bedrock_route_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What moto's (and our) choice among the Bedrock services of a request depends on.
+
+    A request signed for ``bedrock`` (every Bedrock service's signing name) goes to the
+    service one of whose routes its method and path match; the host then names the
+    signature's region. None for any other request, which is routed as moto routes it.
+    """
+    auth = environ.get("HTTP_AUTHORIZATION")
+    if not auth:
+        return None
+    try:
+        _, _, region, service, _ = auth.split(",")[0].split()[1].split("/")
+    except (IndexError, ValueError):
+        return None
+    if service.lower() != "bedrock":
+        return None
+    return (
+        region,
+        environ.get("REQUEST_METHOD"),
+        environ.get("PATH_INFO"),
+        environ.get("RAW_URI"),
+        environ.get("REQUEST_URI"),
+        environ.get("QUERY_STRING"),
+        environ.get("HTTP_HOST"),
+    )
+
+
 def wsgi_app() -> Any:
-    """moto's server application (every service), with its host routing remembered."""
+    """moto's server application (every service), with its routing remembered.
+
+    The host's backend is remembered per host, and the host a request signed for Bedrock
+    is sent to per :func:`bedrock_route_key` (moto finds it by building a response object
+    of each Bedrock service in turn and matching the path against its routes).
+    """
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     app = DomainDispatcherApplication(create_backend_app)
     uncached = app.get_backend_for_host
     app.get_backend_for_host = _RoutingCache(uncached)  # type: ignore[method-assign]
+    signed = _RoutingCache()
+
+    def infer_service_region_host(environ: dict[str, Any], path: str) -> str | None:
+        infer = DomainDispatcherApplication.infer_service_region_host  # as patched now
+        key = bedrock_route_key(environ)
+        if key is None or key[2] != path:
+            return infer(app, environ, path)
+        return signed.answer(key, lambda: infer(app, environ, path))  # type: ignore[no-any-return]
+
+    app.infer_service_region_host = infer_service_region_host  # type: ignore[method-assign]
     return app
 
 

@@ -3,7 +3,8 @@
     python benchmarks/bench_server.py [--rounds R] [--calls N] [--seconds S] [--no-node]
                                       [--baseline CHECKOUT]
 
-Servers, each started fresh in every round, in turn:
+Servers, all started at once, then measured in turn, a short block each, round after round
+(on a shared machine the load drifts; blocks close in time keep the ratios fair):
 
 * ``ours``: ``moto_bedrock_server`` (hypercorn, HTTP/1.1 keep-alive);
 * ``werkzeug``: ``moto_bedrock_server --server werkzeug`` — moto_server's development server
@@ -18,8 +19,9 @@ For each: the median time of one boto3 ``converse`` call (a kept-alive client), 
 and werkzeug the median ``converse_stream`` of 67 events read to the end, and Converse
 requests per second from 32 keep-alive connections (plain ``http.client`` threads in a
 child process, so the client's work is not counted against the server's process). Prints
-each round, then the medians over rounds and the ratios the issue asks about. Not a test:
-the figures depend on the machine and on what else it is doing.
+each round, then the medians over rounds and, for each ratio the issue asks about, the
+median of its per-round ratios. Not a test: the figures depend on the machine and on what
+else it is doing.
 """
 
 from __future__ import annotations
@@ -43,7 +45,9 @@ PROMPT = "Summarize the water cycle in two lines."
 MESSAGES = [{"role": "user", "content": [{"text": PROMPT}]}]
 # This prompt's reply cut at 63 tokens streams 67 events: messageStart, 63 deltas,
 # contentBlockStop, messageStop (max_tokens) and metadata.
-STREAM_MESSAGES = [{"role": "user", "content": [{"text": "Write a short essay about the water cycle."}]}]
+STREAM_MESSAGES = [
+    {"role": "user", "content": [{"text": "Write a short essay about the water cycle."}]}
+]
 STREAM_LIMIT = {"maxTokens": 63}
 STREAM_EVENTS = 67
 # moto routes a request to bedrock-runtime by its signature's scope; the server checks no
@@ -117,7 +121,7 @@ def client(port: int) -> Any:
 
 
 def median_ms(call: Callable[[], Any], calls: int) -> float:
-    for _ in range(max(10, calls // 10)):
+    for _ in range(max(3, calls // 10)):
         call()
     samples = []
     for _ in range(calls):
@@ -176,8 +180,8 @@ def throughput(port: int, seconds: float) -> float:
     return float(result["rps"])
 
 
-def measure(name: str, port: int, calls: int, seconds: float) -> dict[str, float]:
-    runtime = client(port)
+def measure(name: str, runtime: Any, port: int, calls: int, seconds: float) -> dict[str, float]:
+    """One round's figures for one server (a short block of each measurement)."""
     row = {
         "converse_ms": median_ms(lambda: runtime.converse(modelId=MODEL, messages=MESSAGES), calls)
     }
@@ -190,16 +194,51 @@ def measure(name: str, port: int, calls: int, seconds: float) -> dict[str, float
             events = sum(1 for _ in response["stream"])
             assert events == STREAM_EVENTS, events
 
-        row["stream_ms"] = median_ms(stream, max(10, calls // 4))
+        row["stream_ms"] = median_ms(stream, max(5, calls // 4))
     row["rps_32"] = throughput(port, seconds)
     return row
 
 
+RATIOS = [
+    # (label, numerator, denominator, goal)
+    (
+        "ours Converse / Node mock Converse",
+        ("ours", "converse_ms"),
+        ("node", "converse_ms"),
+        "<= 1.5",
+    ),
+    ("ours ConverseStream / ours Converse", ("ours", "stream_ms"), ("ours", "converse_ms"), "<= 2"),
+    ("ours 32-conn rps / werkzeug 32-conn rps", ("ours", "rps_32"), ("werkzeug", "rps_32"), ">= 4"),
+    ("ours 32-conn rps / baseline 32-conn rps", ("ours", "rps_32"), ("baseline", "rps_32"), ">= 4"),
+]
+
+
+def report(results: dict[str, list[dict[str, float]]]) -> None:
+    """Medians over rounds, then each ratio's median over rounds (both sides of a ratio
+    are measured within the same round, so a load that drifts between rounds cancels)."""
+    print("\nmedians over rounds:")
+    for name, rows in results.items():
+        figures = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
+        print(f"  {name:9} " + "  ".join(f"{key} {value:8.2f}" for key, value in figures.items()))
+    print("\nratios (median of the per-round ratios; min-max):")
+    for label, (top, top_key), (bottom, bottom_key), goal in RATIOS:
+        if top not in results or bottom not in results:
+            continue
+        ratios = sorted(
+            row[top_key] / other[bottom_key]
+            for row, other in zip(results[top], results[bottom], strict=True)
+        )
+        print(
+            f"  {label:40} {statistics.median(ratios):5.2f}  "
+            f"({ratios[0]:.2f}-{ratios[-1]:.2f}; goal {goal})"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--calls", type=int, default=200)
-    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--calls", type=int, default=40, help="Converse calls per block")
+    parser.add_argument("--seconds", type=float, default=1.5, help="seconds per load burst")
     parser.add_argument("--no-node", action="store_true")
     parser.add_argument("--baseline", metavar="CHECKOUT", help="a checkout to compare with")
     parser.add_argument("--load", type=int, help=argparse.SUPPRESS)
@@ -215,40 +254,22 @@ def main() -> None:
     results: dict[str, list[dict[str, float]]] = {name: [] for name in names}
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as fixture:
         json.dump(NODE_FIXTURE, fixture)
+    servers: dict[str, tuple[subprocess.Popen[bytes], int]] = {}
     try:
+        for name in names:
+            servers[name] = start(name, fixture.name, args.baseline)
+        clients = {name: client(port) for name, (_, port) in servers.items()}
         for round_number in range(args.rounds):
             for name in names:
-                process, port = start(name, fixture.name, args.baseline)
-                try:
-                    row = measure(name, port, args.calls, args.seconds)
-                finally:
-                    process.terminate()
-                    process.wait(timeout=30)
+                row = measure(name, clients[name], servers[name][1], args.calls, args.seconds)
                 results[name].append(row)
                 print(f"round {round_number + 1} {name:9} {json.dumps(row)}", flush=True)
     finally:
+        for process, _ in servers.values():
+            process.terminate()
+            process.wait(timeout=30)
         os.unlink(fixture.name)
-    medians = {
-        name: {key: statistics.median(row[key] for row in rows) for key in rows[0]}
-        for name, rows in results.items()
-    }
-    print("\nmedians over rounds:")
-    for name, row in medians.items():
-        print(f"  {name:9} " + "  ".join(f"{key} {value:8.2f}" for key, value in row.items()))
-    ours, before = medians["ours"], medians["werkzeug"]
-    print("\nratios:")
-    if "node" in medians:
-        ratio = ours["converse_ms"] / medians["node"]["converse_ms"]
-        print(f"  ours Converse / Node mock Converse      {ratio:5.2f}  (goal <= 1.5)")
-    print(
-        f"  ours ConverseStream / ours Converse     {ours['stream_ms'] / ours['converse_ms']:5.2f}  (goal <= 2)"
-    )
-    print(
-        f"  ours 32-conn rps / werkzeug 32-conn rps {ours['rps_32'] / before['rps_32']:5.2f}  (goal >= 4)"
-    )
-    if "baseline" in medians:
-        ratio = ours["rps_32"] / medians["baseline"]["rps_32"]
-        print(f"  ours 32-conn rps / baseline 32-conn rps {ratio:5.2f}  (goal >= 4)")
+    report(results)
 
 
 if __name__ == "__main__":

@@ -301,7 +301,8 @@ class _EventPayloads:
         if payload is not None:
             return payload, "application/json"
         message = self.stream._generate_event(name, body, shape)
-        return message.payload, message.headers.get(":content-type")
+        content_type = message.headers.get(":content-type")
+        return message.payload, content_type if isinstance(content_type, str) else None
 
     def exception(self, name: str, body: dict[str, Any]) -> tuple[bytes, str]:
         """The ``name`` exception's payload and its ``:content-type``."""

@@ -30,7 +30,7 @@ class _Role(enum.Enum):
 CONVERSE_EVENTS: list[dict[str, Any]] = [
     {"messageStart": {"role": "assistant"}},
     {"messageStart": {"role": _Role.ASSISTANT}},  # left to moto: it writes the enum's value
-    {"contentBlockDelta": {"contentBlockIndex": 0, "delta": {"text": "Héllo \u2603 \"q\""}}},
+    {"contentBlockDelta": {"contentBlockIndex": 0, "delta": {"text": 'Héllo \u2603 "q"'}}},
     {"contentBlockDelta": {"contentBlockIndex": 0, "delta": {"text": ""}}},
     {
         "contentBlockStart": {

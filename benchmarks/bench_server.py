@@ -18,10 +18,12 @@ Servers, all started at once, then measured in turn, a short block each, round a
 For each: the median time of one boto3 ``converse`` call (a kept-alive client), for ours
 and werkzeug the median ``converse_stream`` of 67 events read to the end, and Converse
 requests per second from 32 keep-alive connections (plain ``http.client`` threads in a
-child process, so the client's work is not counted against the server's process). Prints
-each round, then the medians over rounds and, for each ratio the issue asks about, the
-median of its per-round ratios. Not a test: the figures depend on the machine and on what
-else it is doing.
+child process, so the client's work is not counted against the server's process). On
+Linux each figure also gets ``_cpu``: the server process's CPU (user + system, all
+threads) per request over that block, which moves far less than wall time when other work
+shares the machine. Prints each round, then the medians over rounds and, for each ratio
+the issue asks about, the median of its per-round ratios (in time, then in server CPU).
+Not a test: the figures depend on the machine and on what else it is doing.
 """
 
 from __future__ import annotations
@@ -131,6 +133,27 @@ def median_ms(call: Callable[[], Any], calls: int) -> float:
     return statistics.median(samples) * 1000
 
 
+def server_cpu(pid: int | None) -> float | None:
+    """Seconds of CPU (user + system, every thread) the process ``pid`` has used, on Linux."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def timed(
+    row: dict[str, float], key: str, pid: int | None, run: Callable[[], tuple[float, int]]
+) -> None:
+    """``row[key]`` = run()'s figure; ``row[key + "_cpu"]`` = server CPU ms per request."""
+    before = server_cpu(pid)
+    row[key], requests = run()
+    after = server_cpu(pid)
+    if before is not None and after is not None and requests:
+        row[f"{key}_cpu"] = (after - before) / requests * 1000
+
+
 def load(port: int, connections: int, seconds: float) -> None:
     """(Child process) Converse from ``connections`` keep-alive threads; prints requests/s."""
     import http.client
@@ -164,10 +187,11 @@ def load(port: int, connections: int, seconds: float) -> None:
         thread.start()
     for thread in threads:
         thread.join()
-    print(json.dumps({"rps": sum(done) / (time.monotonic() - started), "failed": sum(failed)}))
+    rps = sum(done) / (time.monotonic() - started)
+    print(json.dumps({"rps": rps, "requests": sum(done), "failed": sum(failed)}))
 
 
-def throughput(port: int, seconds: float) -> float:
+def throughput(port: int, seconds: float) -> tuple[float, int]:
     out = subprocess.run(
         [sys.executable, __file__, "--load", str(port), "--seconds", str(seconds)],
         capture_output=True,
@@ -177,25 +201,36 @@ def throughput(port: int, seconds: float) -> float:
     result = json.loads(out)
     if result["failed"]:
         raise RuntimeError(f"{result['failed']} requests failed under load")
-    return float(result["rps"])
+    return float(result["rps"]), int(result["requests"])
 
 
-def measure(name: str, runtime: Any, port: int, calls: int, seconds: float) -> dict[str, float]:
-    """One round's figures for one server (a short block of each measurement)."""
-    row = {
-        "converse_ms": median_ms(lambda: runtime.converse(modelId=MODEL, messages=MESSAGES), calls)
-    }
+def measure(
+    name: str, runtime: Any, port: int, pid: int | None, calls: int, seconds: float
+) -> dict[str, float]:
+    """One round's figures for one server (a short block of each measurement).
+
+    With ``pid`` (not for the Node mock, which runs under npx), each figure also gets the
+    server's CPU per request: on a shared machine it moves far less with the load.
+    """
+    row: dict[str, float] = {}
+
+    def converse() -> None:
+        runtime.converse(modelId=MODEL, messages=MESSAGES)
+
+    def stream() -> None:
+        response = runtime.converse_stream(
+            modelId=MODEL, messages=STREAM_MESSAGES, inferenceConfig=STREAM_LIMIT
+        )
+        events = sum(1 for _ in response["stream"])
+        assert events == STREAM_EVENTS, events
+
+    def block(call: Callable[[], None], count: int) -> tuple[float, int]:
+        return median_ms(call, count), count + max(3, count // 10)
+
+    timed(row, "converse_ms", pid, lambda: block(converse, calls))
     if name in ("ours", "werkzeug"):
-
-        def stream() -> None:
-            response = runtime.converse_stream(
-                modelId=MODEL, messages=STREAM_MESSAGES, inferenceConfig=STREAM_LIMIT
-            )
-            events = sum(1 for _ in response["stream"])
-            assert events == STREAM_EVENTS, events
-
-        row["stream_ms"] = median_ms(stream, max(5, calls // 4))
-    row["rps_32"] = throughput(port, seconds)
+        timed(row, "stream_ms", pid, lambda: block(stream, max(5, calls // 4)))
+    timed(row, "rps_32", pid, lambda: throughput(port, seconds))
     return row
 
 
@@ -210,6 +245,25 @@ RATIOS = [
     ("ours ConverseStream / ours Converse", ("ours", "stream_ms"), ("ours", "converse_ms"), "<= 2"),
     ("ours 32-conn rps / werkzeug 32-conn rps", ("ours", "rps_32"), ("werkzeug", "rps_32"), ">= 4"),
     ("ours 32-conn rps / baseline 32-conn rps", ("ours", "rps_32"), ("baseline", "rps_32"), ">= 4"),
+    # The same questions in server CPU per request (load-robust; a proxy, not the target).
+    (
+        "CPU: ours stream / ours Converse",
+        ("ours", "stream_ms_cpu"),
+        ("ours", "converse_ms_cpu"),
+        "<= 2",
+    ),
+    (
+        "CPU at 32 conns: werkzeug / ours",
+        ("werkzeug", "rps_32_cpu"),
+        ("ours", "rps_32_cpu"),
+        ">= 4",
+    ),
+    (
+        "CPU at 32 conns: baseline / ours",
+        ("baseline", "rps_32_cpu"),
+        ("ours", "rps_32_cpu"),
+        ">= 4",
+    ),
 ]
 
 
@@ -219,10 +273,12 @@ def report(results: dict[str, list[dict[str, float]]]) -> None:
     print("\nmedians over rounds:")
     for name, rows in results.items():
         figures = {key: statistics.median(row[key] for row in rows) for key in rows[0]}
-        print(f"  {name:9} " + "  ".join(f"{key} {value:8.2f}" for key, value in figures.items()))
+        print(f"  {name:9} " + "  ".join(f"{key} {value:.2f}" for key, value in figures.items()))
     print("\nratios (median of the per-round ratios; min-max):")
     for label, (top, top_key), (bottom, bottom_key), goal in RATIOS:
         if top not in results or bottom not in results:
+            continue
+        if top_key not in results[top][0] or bottom_key not in results[bottom][0]:
             continue
         ratios = sorted(
             row[top_key] / other[bottom_key]
@@ -261,7 +317,9 @@ def main() -> None:
         clients = {name: client(port) for name, (_, port) in servers.items()}
         for round_number in range(args.rounds):
             for name in names:
-                row = measure(name, clients[name], servers[name][1], args.calls, args.seconds)
+                process, port = servers[name]
+                pid = None if name == "node" else process.pid
+                row = measure(name, clients[name], port, pid, args.calls, args.seconds)
                 results[name].append(row)
                 print(f"round {round_number + 1} {name:9} {json.dumps(row)}", flush=True)
     finally:

@@ -15,9 +15,10 @@ breaks any of it fails loudly):
 * bedrock and bedrock-runtime share the SigV4 signing name ``bedrock``; moto's server
   tells them apart by matching the path against each service model's routes, which our
   subclasses leave unchanged;
-* moto's event-stream classes (``EventStream``, ``EventStreamEncoder`` and the protocol
-  serializer's ``EVENT_STREAM_SERIALIZER_CLS``) encode frames one at a time, so a stream
-  can be produced lazily instead of joined into one body as moto's serializer does;
+* moto's event-stream classes (``EventStream._generate_event`` and the protocol
+  serializer's ``EVENT_STREAM_SERIALIZER_CLS.serialize_event_payload``) make one event's
+  payload at a time, for the events the direct encoder leaves to moto; frames are written
+  by ``wire/eventstream.py``, so a stream is produced lazily;
 * ``moto.moto_api._internal.urls.url_paths`` is read whenever the moto-api routes are
   built, so adding to it serves our control endpoints under ``/moto-api/`` in both modes;
 * ``MockAWS`` keeps its nesting count on the class, so ``mock_bedrock`` wraps a moto mock
@@ -69,7 +70,7 @@ import moto.core.utils
 from moto.bedrock.models import BedrockBackend as MotoBedrockBackend
 from moto.bedrock.responses import BedrockResponse as MotoBedrockResponse
 from moto.bedrockagent.responses import AgentsforBedrockResponse
-from moto.core.eventstream import EventStream, EventStreamEncoder
+from moto.core.eventstream import EventStream
 from moto.core.exceptions import InvalidToken as InvalidPageToken
 from moto.core.models import MockAWS
 from moto.core.parse import PROTOCOL_PARSERS, RestJSONParser
@@ -90,7 +91,7 @@ __all__ = [
     "MotoBedrockResponse",
     "Paginator",
     "decorate_class",
-    "event_frames",
+    "event_payloads",
     "find_actions_directly",
     "install",
     "installed_backends",
@@ -256,41 +257,82 @@ def decorate_class(mock: Any, klass: type) -> type:
     return MockAWS._decorate_class(mock, klass)
 
 
-def event_frames(
-    context: ActionContext,
-    events: Iterable[dict[str, Any]],
-    exception: tuple[str, dict[str, Any]] | None = None,
-    rewrite: Callable[[bytes], bytes] | None = None,
-) -> Iterator[bytes]:
-    """Encode an operation's events lazily, one binary frame per event.
+class _EventPayloads:
+    """The payloads of one streaming operation's events, as moto's event serializer makes them.
 
-    ``events`` are ``{member: body}`` mappings of the operation's event-stream union; it is
-    consumed as frames are pulled, so a paced generator paces the frames. ``exception``,
-    if given, is ``(member, body)`` of an exception member, sent as the last frame.
-    ``rewrite``, if given, turns each event frame's serialized payload into the bytes sent.
+    A plain rest-json event (every member in the JSON body) is encoded straight from its
+    shape, as :func:`serialize_exact` encodes a result; anything else, and any value the
+    direct encoder leaves to moto, goes through moto's event serializer.
     """
-    operation = context.operation_model
-    output_shape = operation.output_shape
-    stream_name = output_shape.event_stream_name
-    serializer_cls: Any = context.serializer_class
-    serializer = serializer_cls.EVENT_STREAM_SERIALIZER_CLS(operation)
-    encoder = EventStreamEncoder()
-    for message in EventStream({stream_name: events}, output_shape, serializer):
-        if rewrite is not None:
-            message.payload = rewrite(message.payload)
-        yield encoder.encode_event(message)
-    if exception is not None:
-        name, body = exception
-        shape = output_shape.members[stream_name].members[name]
-        payload, content_type = serializer.serialize_event_payload(
+
+    def __init__(self, operation: Any, serializer_cls: Any) -> None:
+        output_shape = operation.output_shape
+        self.operation = operation
+        self.union = output_shape.members[output_shape.event_stream_name]
+        self.serializer = serializer_cls.EVENT_STREAM_SERIALIZER_CLS(operation)
+        self.stream = EventStream({}, output_shape, self.serializer)
+        self.direct = serializer_cls is RestJSONSerializer
+        self.memo: dict[str, _Encode] = {}
+        self.encoders: dict[str, _Encode | None] = {}
+
+    def _encoder(self, name: str, shape: Any) -> _Encode | None:
+        if name not in self.encoders:
+            plain = self.direct and not any(
+                member.serialization.get("eventpayload") for member in shape.members.values()
+            )
+            self.encoders[name] = _encoder(shape, self.memo) if plain else None
+        return self.encoders[name]
+
+    def _direct(self, name: str, shape: Any, body: Any) -> bytes | None:
+        encode = self._encoder(name, shape)
+        if encode is None:
+            return None
+        try:
+            return json.dumps(encode(body)).encode("utf-8")
+        except _NotDirect:
+            return None
+
+    def event(self, name: str, body: Any) -> tuple[bytes, str | None]:
+        """The ``name`` event's payload and its ``:content-type`` (None: no such header)."""
+        shape = self.union.members[name]
+        if not shape.members:
+            return b"", None
+        payload = self._direct(name, shape, body)
+        if payload is not None:
+            return payload, "application/json"
+        message = self.stream._generate_event(name, body, shape)
+        content_type = message.headers.get(":content-type")
+        return message.payload, content_type if isinstance(content_type, str) else None
+
+    def exception(self, name: str, body: dict[str, Any]) -> tuple[bytes, str]:
+        """The ``name`` exception's payload and its ``:content-type``."""
+        shape = self.union.members[name]
+        payload = self._direct(name, shape, body)
+        if payload is not None:
+            return payload, "application/json"
+        payload, content_type = self.serializer.serialize_event_payload(
             body, shape, list(shape.members.items())
         )
-        headers = {
-            ":message-type": "exception",
-            ":exception-type": name,
-            ":content-type": content_type or "application/json",
-        }
-        yield encoder.encode_message(headers, payload)
+        return payload, content_type or "application/json"
+
+
+_event_payloads: dict[tuple[int, type], _EventPayloads] = {}
+
+
+def event_payloads(context: ActionContext) -> _EventPayloads:
+    """The event payload maker of ``context``'s streaming operation (made once).
+
+    Its ``event(name, body)`` and ``exception(name, body)`` give what moto's ``EventStream``
+    would put in the frame of a ``{name: body}`` event or exception member of the stream;
+    :mod:`moto_bedrock.wire.eventstream` frames it.
+    """
+    operation = context.operation_model
+    serializer_cls: Any = context.serializer_class
+    key = (id(operation), serializer_cls)
+    payloads = _event_payloads.get(key)
+    if payloads is None or payloads.operation is not operation:
+        payloads = _event_payloads[key] = _EventPayloads(operation, serializer_cls)
+    return payloads
 
 
 # -- requests --------------------------------------------------------------------------
@@ -609,41 +651,93 @@ ROUTING_CACHE_SIZE = 1024
 
 
 class _RoutingCache:
-    """``get_backend_for_host`` answers, remembered per host (bounded, least recently used).
+    """Routing answers, remembered per key (bounded, least recently used).
 
-    moto answers by listing its own package folder and trying every service's URL regexes
-    in turn, on every request; the answer depends on the host alone.
+    Called with a host, it remembers ``get_backend_for_host``: moto answers by listing its
+    own package folder and trying every service's URL regexes in turn, on every request;
+    the answer depends on the host alone. :meth:`answer` remembers any other routing
+    answer under the key it depends on.
     """
 
-    def __init__(self, lookup: Callable[[str | None], Any], size: int = ROUTING_CACHE_SIZE):
+    def __init__(
+        self, lookup: Callable[[Any], Any] | None = None, size: int = ROUTING_CACHE_SIZE
+    ) -> None:
         self._lookup = lookup
         self._size = size
-        self._answers: dict[str | None, Any] = {}
+        self._answers: dict[Any, Any] = {}
         self._lock = threading.Lock()
 
     def __call__(self, host: str | None) -> Any:
+        assert self._lookup is not None
+        lookup = self._lookup
+        return self.answer(host, lambda: lookup(host))
+
+    def answer(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """The answer remembered for ``key``, or ``compute()``'s, then remembered."""
         answers = self._answers
         with self._lock:
-            found = host in answers
+            found = key in answers
             if found:
-                answer = answers.pop(host)
-                answers[host] = answer  # re-inserted: the most recently used is last
+                answer = answers.pop(key)
+                answers[key] = answer  # re-inserted: the most recently used is last
         if not found:
-            answer = self._lookup(host)
+            answer = compute()
             with self._lock:
-                answers[host] = answer
+                answers[key] = answer
                 while len(answers) > self._size:
                     del answers[next(iter(answers))]
         return answer
 
 
+def bedrock_route_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
+    """What moto's (and our) choice among the Bedrock services of a request depends on.
+
+    A request signed for ``bedrock`` (every Bedrock service's signing name) goes to the
+    service one of whose routes its method and path match; the host then names the
+    signature's region. None for any other request, which is routed as moto routes it.
+    """
+    auth = environ.get("HTTP_AUTHORIZATION")
+    if not auth:
+        return None
+    try:
+        _, _, region, service, _ = auth.split(",")[0].split()[1].split("/")
+    except (IndexError, ValueError):
+        return None
+    if service.lower() != "bedrock":
+        return None
+    return (
+        region,
+        environ.get("REQUEST_METHOD"),
+        environ.get("PATH_INFO"),
+        environ.get("RAW_URI"),
+        environ.get("REQUEST_URI"),
+        environ.get("QUERY_STRING"),
+        environ.get("HTTP_HOST"),
+    )
+
+
 def wsgi_app() -> Any:
-    """moto's server application (every service), with its host routing remembered."""
+    """moto's server application (every service), with its routing remembered.
+
+    The host's backend is remembered per host, and the host a request signed for Bedrock
+    is sent to per :func:`bedrock_route_key` (moto finds it by building a response object
+    of each Bedrock service in turn and matching the path against its routes).
+    """
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
     app = DomainDispatcherApplication(create_backend_app)
     uncached = app.get_backend_for_host
     app.get_backend_for_host = _RoutingCache(uncached)  # type: ignore[method-assign]
+    signed = _RoutingCache()
+
+    def infer_service_region_host(environ: dict[str, Any], path: str) -> str | None:
+        infer = DomainDispatcherApplication.infer_service_region_host  # as patched now
+        key = bedrock_route_key(environ)
+        if key is None or key[2] != path:
+            return infer(app, environ, path)
+        return signed.answer(key, lambda: infer(app, environ, path))  # type: ignore[no-any-return]
+
+    app.infer_service_region_host = infer_service_region_host  # type: ignore[method-assign]
     return app
 
 

@@ -101,3 +101,51 @@ def test_each_host_is_looked_up_once_and_the_memory_is_bounded() -> None:
     cache("b")  # "b" was the least recently used of a, b, c when d came in
     assert asked == ["a", "b", "c", "d", "b"]
     assert ROUTING_CACHE_SIZE == 1024
+
+
+def _bedrock_environs() -> list[dict[str, Any]]:
+    """A request of every operation of every Bedrock service, signed for ``bedrock``."""
+    from botocore.session import get_session
+    from werkzeug.test import EnvironBuilder
+
+    auth = (
+        "AWS4-HMAC-SHA256 Credential=testing/20260101/{}/bedrock/aws4_request, "
+        "SignedHeaders=host, Signature=0"
+    )
+    session = get_session()
+    environs = []
+    for service in ("bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime"):
+        model = session.get_service_model(service)
+        for index, name in enumerate(model.operation_names):
+            http = model.operation_model(name).http
+            path = re.sub(r"\{[^}]+\+\}", "a/b%2Fc", http["requestUri"].split("?")[0])
+            path = re.sub(r"\{[^}]+\}", "arn%3Aaws%3Ax", path)
+            region = ("us-east-1", "eu-west-3")[index % 2]
+            builder = EnvironBuilder(
+                method=http["method"], path=path, headers={"Authorization": auth.format(region)}
+            )
+            environ = builder.get_environ()
+            environ["RAW_URI"] = environ["REQUEST_URI"] = path
+            environs.append(environ)
+    environs.append(EnvironBuilder(method="GET", path="/nothing/here").get_environ())
+    return environs
+
+
+@pytest.mark.slow  # about 3 s: moto builds each Bedrock service's routes on first use
+def test_a_bedrock_signed_request_goes_where_moto_sends_it() -> None:
+    """Every Bedrock operation's route (twice: the second answer is remembered)."""
+    import moto_bedrock.services
+
+    moto_bedrock.services.install()
+    plain = DomainDispatcherApplication(create_backend_app)
+    app = wsgi_app()
+    environs = _bedrock_environs()
+    assert len(environs) > 150
+    hosts = set()
+    for environ in environs:
+        path = environ["PATH_INFO"]
+        expected = plain.infer_service_region_host(dict(environ), path)
+        hosts.add(expected.split(".")[0] if expected else None)
+        for _ in range(2):
+            assert app.infer_service_region_host(dict(environ), path) == expected, path
+    assert hosts == {None, "bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime"}

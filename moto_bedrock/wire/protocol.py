@@ -49,6 +49,7 @@ from ..bedrockruntime.exceptions import (
     ValidationException,
 )
 from . import guard
+from .eventstream import EventFramer
 from .padding import pad_payload
 from .streaming import StreamPlan
 from .validation import MAX_JSON_DEPTH, operation_model, too_deep, validate_input
@@ -203,10 +204,23 @@ class StreamResult(ActionResult):
             sock = environ.get("werkzeug.socket")
             if sock is not None:
                 sock.settimeout(guard.settings().write_timeout)
-        frames = _moto.event_frames(context, self._paced_events(), exception, pad_payload)
+        frames = _frames(_moto.event_payloads(context), self._paced_events(), exception)
         body: Any = frames if context.response.is_werkzeug_request else b"".join(frames)
         headers = {"Content-Type": "application/vnd.amazon.eventstream", **self.headers}
         return 200, headers, body
+
+
+def _frames(
+    payloads: Any,
+    events: Iterator[dict[str, Any]],
+    exception: tuple[str, dict[str, Any]] | None,
+) -> Iterator[bytes]:
+    """The frames of ``events`` (padded, as Bedrock's), then of ``exception`` if given."""
+    framer = EventFramer(payloads.event, pad_payload)
+    yield from framer.events(events)
+    if exception is not None:
+        name, body = exception
+        yield framer.exception(name, *payloads.exception(name, body))
 
 
 class BedrockProtocol(BaseResponse):

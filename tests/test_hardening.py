@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 from botocore.exceptions import ClientError
 
-from tests.conftest import HAIKU, REGION, Aws, signed_request, user
+from tests.conftest import HAIKU, REGION, Aws, signed_request, start_server, user
 
 # A request that the budgets must end well inside this (they stop generation at 2 s).
 QUICK = 3.0
@@ -552,29 +553,57 @@ def test_an_unknown_region_in_process_is_a_403_too() -> None:
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
 
-def test_a_malformed_chunked_body_is_a_400(server_url: str) -> None:
+@pytest.fixture(scope="module")
+def werkzeug_url() -> Iterator[str]:
+    server = start_server("--server", "werkzeug")
+    try:
+        yield server.endpoint_url
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize(
+    ("server", "body"),
+    [
+        ("hypercorn", b"ZZZ\r\nabc\r\n0\r\n\r\n"),  # a size that is not hexadecimal
+        ("hypercorn", b'3\r\n{"m\r\nZZ\r\n'),  # broken after a first good chunk
+        pytest.param("werkzeug", b"ZZZ\r\nabc\r\n0\r\n\r\n", marks=pytest.mark.slow),
+    ],
+)
+def test_a_malformed_chunked_body_is_a_modeled_400(
+    request: pytest.FixtureRequest, server: str, body: bytes
+) -> None:
     import socket
 
-    request = _stream_request(server_url, 0)
-    host, port = server_url.split("//")[1].split(":")
+    url = request.getfixturevalue("server_url" if server == "hypercorn" else "werkzeug_url")
+    signed = _stream_request(url, 0)
+    host, port = url.split("//")[1].split(":")
     path = f"/model/{HAIKU}/converse"
     headers = "".join(
-        f"{k}: {v}\r\n" for k, v in request.headers.items() if k.lower() != "content-length"
+        f"{k}: {v}\r\n" for k, v in signed.headers.items() if k.lower() != "content-length"
     )
     with socket.create_connection((host, int(port)), timeout=5) as sock:
         sock.sendall(
             f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}"
-            "Transfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n".encode()
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+            + body
         )
         answer = b""
-        while b"\r\n\r\n" not in answer:
+        while True:  # both servers close the connection after this answer
             piece = sock.recv(4096)
             if not piece:
                 break
             answer += piece
-    # hypercorn's HTTP/1.1 parser refuses the framing itself, before any app sees it: a 400
-    # with no body (werkzeug's server, `--server werkzeug`, lets our modeled one through).
-    assert answer.startswith(b"HTTP/1.1 400")
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), answer
+    fields = {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(b":") for line in head.split(b"\r\n")[1:])
+    }
+    assert fields[b"x-amzn-errortype"].startswith(b"ValidationException:http://internal.amazon")
+    assert fields[b"content-type"] == b"application/json"
+    assert fields[b"x-amzn-requestid"]
+    assert json.loads(payload) == {"message": "The request body could not be read."}
 
 
 def test_a_form_content_type_on_converse_is_a_modeled_404(aws: Aws) -> None:

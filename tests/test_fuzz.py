@@ -48,7 +48,7 @@ from moto_bedrock.behaviour.control import ConfigError
 from moto_bedrock.catalog import load_catalog
 from moto_bedrock.wire.protocol import MAX_JSON_BODY_BYTES
 from moto_bedrock.wire.validation import operation_model
-from tests.conftest import HAIKU, REGION, Aws, signed_request, start_server, user
+from tests.conftest import HAIKU, REGION, Aws, signed_request, user
 
 # The README's suite skips these (fuzz runs take minutes on 2 cores); .ci/run runs them after it.
 pytestmark = pytest.mark.slow
@@ -856,15 +856,6 @@ def _signed_headers(url: str, content_length: int) -> dict[str, str]:
     headers = dict(request.headers)
     headers["Content-Length"] = str(content_length)
     return headers
-
-
-@pytest.fixture(scope="module")
-def werkzeug_url() -> Iterator[str]:
-    server = start_server("--server", "werkzeug")
-    try:
-        yield server.endpoint_url
-    finally:
-        server.stop()
 
 
 @pytest.mark.parametrize("server", ["hypercorn", "werkzeug"])

@@ -59,8 +59,13 @@ def bodies(size: int) -> list[bytes]:
             }
         ]
     }
-    # Assistant first: refused by a conversation rule, recorded all the same.
-    refused = {"messages": [{"role": "assistant", "content": [{"text": "x" * size}]}]}
+    # Two user turns in a row: refused by a conversation rule, recorded all the same.
+    refused = {
+        "messages": [
+            {"role": "user", "content": [{"text": "Hi"}]},
+            {"role": "user", "content": [{"text": "x" * size}]},
+        ]
+    }
     return [json.dumps(with_image).encode(), json.dumps(refused).encode()]
 
 

@@ -58,6 +58,16 @@ def server_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
+def werkzeug_url() -> Iterator[str]:
+    """A server on moto's own werkzeug server (``--server werkzeug``)."""
+    server = start_server("--server", "werkzeug")
+    try:
+        yield server.endpoint_url
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
 def upstream_url() -> Iterator[str]:
     """A second server, standing in for real Bedrock where calls are recorded from it."""
     server = start_server()

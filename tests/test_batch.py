@@ -6,6 +6,8 @@ Output format: https://docs.aws.amazon.com/bedrock/latest/userguide/batch-infere
 from __future__ import annotations
 
 import json
+import threading
+import time
 from typing import Any
 
 import pytest
@@ -258,3 +260,35 @@ def test_stop_lists_and_failing_controls(aws: Aws) -> None:
     with pytest.raises(ClientError) as excinfo:
         bedrock.get_model_invocation_job(jobIdentifier="abcdefabcdef")
     assert excinfo.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+@pytest.mark.slow
+def test_answering_the_records_does_not_hold_up_other_calls(aws: Aws) -> None:
+    # The reader that starts a job answers its records; other calls meanwhile go on.
+    lines = [record(f"REC{i:07d}", claude(f"Question {i}")) for i in range(1000)]
+    _s3, controls, role = setup(aws, lines)
+    bedrock = aws.client("bedrock")
+    arn = create(aws, role)
+    controls.advance_clock(seconds=0.25)  # Scheduled: the records are due next
+    bedrock.get_model_invocation_job(jobIdentifier=arn)
+    controls.advance_clock(seconds=0.1)
+    done: dict[str, float] = {}
+
+    def read_the_job() -> None:
+        aws.client("bedrock").get_model_invocation_job(jobIdentifier=arn)
+        done["runner"] = time.monotonic()
+
+    runner = threading.Thread(target=read_the_job)
+    started = time.monotonic()
+    runner.start()
+    time.sleep(0.3)
+    other = create(aws, role, jobName="second-batch")
+    assert bedrock.get_model_invocation_job(jobIdentifier=other)["status"] == "Submitted"
+    listed = bedrock.list_model_invocation_jobs()["invocationJobSummaries"]
+    assert sorted(job["status"] for job in listed) == ["Scheduled", "Submitted"]
+    done["other"] = time.monotonic()
+    runner.join(60)
+    assert done["other"] < done["runner"], done  # answered while the records were being run
+    assert done["other"] - started < (done["runner"] - started) / 2 + 0.3
+    job = bedrock.get_model_invocation_job(jobIdentifier=arn)
+    assert (job["status"], job["processedRecordCount"]) == ("InProgress", 71)

@@ -388,7 +388,7 @@ def test_tool_calls_render_as_openai_tool_calls(codec: Any) -> None:
 @CHAT
 def test_stream_chunks_concatenate_to_the_response(codec: Any) -> None:
     reply = result({"text": "Paris is the capital."})
-    chunks = codec.render_stream(reply, GPT_OSS, make_id, pieces)
+    chunks = list(codec.render_stream(reply, GPT_OSS, make_id, pieces))
     assert {c["object"] for c in chunks} == {"chat.completion.chunk"}
     assert len({c["id"] for c in chunks}) == 1
     assert chunks[0]["choices"][0]["delta"]["role"] == "assistant"
@@ -402,7 +402,7 @@ def test_stream_chunks_concatenate_to_the_response(codec: Any) -> None:
 
 
 def test_stream_tool_calls_carry_their_index_and_arguments() -> None:
-    chunks = openai_chat.render_stream(TOOL_CALL, GPT_OSS, make_id, pieces)
+    chunks = list(openai_chat.render_stream(TOOL_CALL, GPT_OSS, make_id, pieces))
     call = chunks[0]["choices"][0]["delta"]["tool_calls"][0]
     assert call["index"] == 0
     assert call["function"] == {"name": "weather", "arguments": '{"city": "Paris"}'}
@@ -471,7 +471,7 @@ def test_pegasus_response_and_stream() -> None:
         "message": "A cat jumps.",
         "finishReason": "length",
     }
-    chunks = twelvelabs_pegasus.render_stream(reply, PEGASUS, make_id, pieces)
+    chunks = list(twelvelabs_pegasus.render_stream(reply, PEGASUS, make_id, pieces))
     assert "".join(str(twelvelabs_pegasus.delta_text(c) or "") for c in chunks) == "A cat jumps."
     assert chunks[-1] == {"message": "", "finishReason": "length"}
 

@@ -990,7 +990,7 @@ def test_nova_default_max_tokens_is_the_model_limit() -> None:
 def test_nova_renders_tool_use_in_converse_shape() -> None:
     result = tool_result()
     response = nova.render_response(result, model(NOVA_LITE), make_id)
-    chunks = nova.render_stream(result, model(NOVA_LITE), make_id, PIECES)
+    chunks = list(nova.render_stream(result, model(NOVA_LITE), make_id, PIECES))
 
     assert response["stopReason"] == "tool_use"
     assert response["output"]["message"]["content"][1] == {"toolUse": result.content[1]["toolUse"]}
@@ -1067,7 +1067,7 @@ def test_cohere_request_translates_history_tools_and_results() -> None:
 def test_cohere_renders_tool_calls_in_its_own_shape() -> None:
     result = tool_result()
     response = cohere_command_r.render_response(result, model(COMMAND_R), make_id)
-    chunks = cohere_command_r.render_stream(result, model(COMMAND_R), make_id, PIECES)
+    chunks = list(cohere_command_r.render_stream(result, model(COMMAND_R), make_id, PIECES))
 
     calls = [{"name": "get_weather", "parameters": {"city": "Paris"}}]
     assert response["tool_calls"] == calls
@@ -1086,7 +1086,7 @@ def test_cohere_renders_tool_calls_in_its_own_shape() -> None:
 def test_jamba_renders_tool_calls_openai_style() -> None:
     result = tool_result()
     response = ai21_jamba.render_response(result, model(JAMBA_MINI), make_id)
-    chunks = ai21_jamba.render_stream(result, model(JAMBA_MINI), make_id, PIECES)
+    chunks = list(ai21_jamba.render_stream(result, model(JAMBA_MINI), make_id, PIECES))
 
     choice = response["choices"][0]
     assert choice["finish_reason"] == "tool_calls"

@@ -552,29 +552,54 @@ def test_an_unknown_region_in_process_is_a_403_too() -> None:
     assert refused.value.response["ResponseMetadata"]["HTTPStatusCode"] == 403
 
 
-def test_a_malformed_chunked_body_is_a_400(server_url: str) -> None:
+def _header_fields(answer: bytes) -> dict[bytes, bytes]:
+    head = answer.partition(b"\r\n\r\n")[0]
+    return {
+        name.strip().lower(): value.strip()
+        for name, _, value in (line.partition(b":") for line in head.split(b"\r\n")[1:])
+    }
+
+
+@pytest.mark.parametrize(
+    ("server", "body"),
+    [
+        ("hypercorn", b"ZZZ\r\nabc\r\n0\r\n\r\n"),  # a size that is not hexadecimal
+        ("hypercorn", b'3\r\n{"m\r\nZZ\r\n'),  # broken after a first good chunk
+        pytest.param("werkzeug", b"ZZZ\r\nabc\r\n0\r\n\r\n", marks=pytest.mark.slow),
+    ],
+)
+def test_a_malformed_chunked_body_is_a_modeled_400(
+    request: pytest.FixtureRequest, server: str, body: bytes
+) -> None:
     import socket
 
-    request = _stream_request(server_url, 0)
-    host, port = server_url.split("//")[1].split(":")
+    url = request.getfixturevalue("server_url" if server == "hypercorn" else "werkzeug_url")
+    signed = _stream_request(url, 0)
+    host, port = url.split("//")[1].split(":")
     path = f"/model/{HAIKU}/converse"
     headers = "".join(
-        f"{k}: {v}\r\n" for k, v in request.headers.items() if k.lower() != "content-length"
+        f"{k}: {v}\r\n" for k, v in signed.headers.items() if k.lower() != "content-length"
     )
     with socket.create_connection((host, int(port)), timeout=5) as sock:
         sock.sendall(
             f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\n{headers}"
-            "Transfer-Encoding: chunked\r\n\r\nZZZ\r\nabc\r\n0\r\n\r\n".encode()
+            "Transfer-Encoding: chunked\r\n\r\n".encode()
+            + body
         )
         answer = b""
-        while b"\r\n\r\n" not in answer:
+        while b"\r\n\r\n" not in answer or len(answer.partition(b"\r\n\r\n")[2]) < int(
+            _header_fields(answer).get(b"content-length", b"1")
+        ):
             piece = sock.recv(4096)
-            if not piece:
-                break
+            assert piece, answer
             answer += piece
-    # hypercorn's HTTP/1.1 parser refuses the framing itself, before any app sees it: a 400
-    # with no body (werkzeug's server, `--server werkzeug`, lets our modeled one through).
-    assert answer.startswith(b"HTTP/1.1 400")
+    head, _, payload = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 400"), answer
+    fields = _header_fields(answer)
+    assert fields[b"x-amzn-errortype"].startswith(b"ValidationException:http://internal.amazon")
+    assert fields[b"content-type"] == b"application/json"
+    assert fields[b"x-amzn-requestid"]
+    assert json.loads(payload) == {"message": "The request body could not be read."}
 
 
 def test_a_form_content_type_on_converse_is_a_modeled_404(aws: Aws) -> None:

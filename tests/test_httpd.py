@@ -136,7 +136,9 @@ def test_an_oversized_body_is_answered_400() -> None:
         connection = http.client.HTTPConnection(host, port, timeout=10)
         connection.request("POST", "/", b"x" * 100_000)
         response = connection.getresponse()
-        assert (response.status, response.read()) == (400, TOO_LARGE)
+        assert response.status == 400
+        assert response.getheader("x-amzn-ErrorType", "").startswith("ValidationException:")
+        assert json.loads(response.read()) == {"message": TOO_LARGE}
         connection.request("POST", "/", b"x" * 1000)  # the connection is still usable
         assert connection.getresponse().read() == b"ok"
         connection.close()
@@ -172,3 +174,30 @@ def test_headers_follow_moto_server_semantics() -> None:
     # An underscored name never stands in for the dashed one.
     scope["headers"] = [(b"X-Amz-Meta-A-B", b"dashed"), (b"X-Amz-Meta-A_B", b"underscored")]
     assert wsgi_environ(scope, b"")["HTTP_X_AMZ_META_A_B"] == "dashed"
+
+
+def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit() -> None:
+    read: list[bytes] = []
+
+    def app(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        read.append(environ["wsgi.input"].read())
+        start_response("200 OK", [])
+        return [b"ok"]
+
+    server = serve_app(app, max_body=1000)
+    try:
+        host, port = server.get_host_and_port()
+        with socket.create_connection((host, port), timeout=5) as sock:
+            # 1,500 bytes of a body whose end never comes: the answer cannot wait for it.
+            head = b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+            sock.sendall(head + b"5dc\r\n" + b"x" * 1500 + b"\r\n")
+            answer = b""
+            while b"}" not in answer:
+                piece = sock.recv(4096)
+                assert piece, answer
+                answer += piece
+        assert answer.startswith(b"HTTP/1.1 400"), answer
+        assert json.loads(answer.partition(b"\r\n\r\n")[2]) == {"message": TOO_LARGE}
+        assert read == []  # the app never ran
+    finally:
+        server.stop()

@@ -14,6 +14,12 @@ it starts; ``processedRecordCount`` grows with the time elapsed) and ``Completed
 end, when the output is written. A record that cannot be answered, or a line that is not
 a JSON record, becomes an error line; the job fails only when its input or output cannot
 be used at all. The job state is worked out whenever the job is read.
+
+Answering the records is unbounded work, so it runs without the jobs' lock: the reader that
+finds a job due to start claims it under the lock, answers its records with the lock
+released, and publishes them under the lock. Meanwhile every other call goes on; another
+listing shows that job as it stands (``Scheduled``), and a reader of that same job waits for
+that job alone.
 """
 
 from __future__ import annotations
@@ -139,6 +145,10 @@ class BatchJob:
     )
     processed: int = 0
     stop_at: float | None = None
+    #: Every record has been answered.
+    answered: bool = False
+    #: Set when the caller that claimed the records has answered them (None: unclaimed).
+    answering: threading.Event | None = field(default=None, repr=False, compare=False)
 
     @property
     def job_id(self) -> str:
@@ -252,12 +262,12 @@ class BatchJobs:
     def get(self, identifier: str, runner: RecordRunner, plan: JobPlan, now: float) -> BatchJob:
         with self._lock:
             job = self._jobs.get(identifier)[1]
-            self._refresh(job, runner, plan, now)
-            return job
+        self._advance(job, runner, plan, now)
+        return job
 
     def stop(self, identifier: str, runner: RecordRunner, plan: JobPlan, now: float) -> None:
+        job = self.get(identifier, runner, plan, now)
         with self._lock:
-            job = self.get(identifier, runner, plan, now)
             if job.status not in _RUNNING:
                 raise ValidationException(NOT_STOPPABLE.format(status=job.status))
             job.status, job.stop_at, job.modified = "Stopping", now, now
@@ -277,8 +287,8 @@ class BatchJobs:
     ) -> tuple[list[dict[str, Any]], str | None]:
         with self._lock:
             jobs = [job for _id, job in self._jobs.items()]
-            for job in jobs:
-                self._refresh(job, runner, plan, now)
+        for job in jobs:
+            self._advance(job, runner, plan, now, wait=False)
         jobs.sort(key=lambda j: j.submitted)  # stable: jobs submitted together keep their order
         if sort_order != "Ascending":
             jobs.reverse()
@@ -296,16 +306,49 @@ class BatchJobs:
 
     # -- moving on the clock ------------------------------------------------------------
 
-    def _refresh(self, job: BatchJob, runner: RecordRunner, plan: JobPlan, now: float) -> None:
+    def _advance(
+        self, job: BatchJob, runner: RecordRunner, plan: JobPlan, now: float, wait: bool = True
+    ) -> None:
+        """Move ``job`` on the clock, answering its records outside the lock when due.
+
+        A job whose records another caller is answering is waited for, or with
+        ``wait=False`` (a listing) shown as it stands.
+        """
+        while True:
+            with self._lock:
+                claim = self._refresh(job, runner, plan, now)
+            if claim is None:
+                return
+            answering, mine = claim
+            if not mine:
+                if not wait:
+                    return
+                answering.wait()  # another caller answers this job's records
+                continue
+            try:
+                self._run(job, runner)  # only the claiming caller touches the lines
+                with self._lock:
+                    job.answered = True
+            finally:
+                with self._lock:
+                    job.answering = None
+                answering.set()
+
+    def _refresh(
+        self, job: BatchJob, runner: RecordRunner, plan: JobPlan, now: float
+    ) -> tuple[threading.Event, bool] | None:
+        """Move ``job`` on the clock (the lock held); when its records are due and not yet
+        answered, stop there and return the event to wait on and whether the caller claimed
+        them."""
         if job.status == "Stopping":
             job.status, job.modified, job.ended = "Stopped", now, now
-            return
+            return None
         if job.status not in _RUNNING:
-            return
+            return None
         forced = plan.outcome_for(job.arn)
         if forced is not None and forced.outcome == "fail":
             self._fail(job, forced.message or "", now)
-            return
+            return None
         span = plan.batch_seconds
         elapsed = float("inf") if forced is not None else now - job.submitted
         for phase, start in _PHASES:
@@ -313,9 +356,12 @@ class BatchJobs:
                 if phase == "Scheduled" and not self._validated(
                     job, runner, job.submitted + start * span
                 ):
-                    return
-                if phase == "InProgress":
-                    self._run(job, runner)
+                    return None
+                if phase == "InProgress" and not job.answered:
+                    if job.answering is None:
+                        job.answering = threading.Event()
+                        return job.answering, True
+                    return job.answering, False
                 job.status, job.modified = phase, job.submitted + start * span
         if job.status == "InProgress":
             total = job.counts["total"]
@@ -325,6 +371,7 @@ class BatchJobs:
             if elapsed >= span:
                 finished = now if forced is not None else job.submitted + span
                 self._finish(job, finished)
+        return None
 
     def _fail(self, job: BatchJob, message: str, at: float) -> None:
         job.status, job.message, job.modified, job.ended = "Failed", message, at, at
@@ -379,9 +426,7 @@ class BatchJobs:
         return None
 
     def _run(self, job: BatchJob, runner: RecordRunner) -> None:
-        """Answer every record (once), keeping the output lines and the totals."""
-        if job.counts["success"] or job.counts["error"]:
-            return
+        """Answer every record, keeping the output lines and the totals."""
         invocation_type = job.invocation_type or "InvokeModel"
         for source in job.files:
             for line in source.lines:

@@ -25,6 +25,7 @@ from ..generation.codecs import (
     answer_whole,
     codec_for,
     kind_of,
+    last_extended,
     malformed,
 )
 from ..generation.ids import IdFactory
@@ -40,7 +41,6 @@ from ..wire.streaming import (
     StreamSettings,
     converse_delta_text,
     iter_converse_stream_events,
-    pace,
 )
 from ..wire.usage import converse_usage, invoke_counts
 from .async_invoke import AsyncInvocation, AsyncInvokes
@@ -544,28 +544,34 @@ class BedrockRuntimeBackend(BaseBackend):
             result = self._guarded_native(record, invocation, guard, tag_suffix)
             settings = self._settings(invocation)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
-            chunks = codec.render_stream(result, model, make_id, settings.pieces)
-            record.bodies["output"] = chunks
+            metrics = {
+                "inputTokenCount": result.usage["inputTokens"],
+                "outputTokenCount": result.usage["outputTokens"],
+                "invocationLatency": result.latency_ms,
+                "firstByteLatency": result.first_byte_ms,
+            }
+            for cache_field, usage_field in (
+                ("cacheReadInputTokenCount", "cacheReadInputTokens"),
+                ("cacheWriteInputTokenCount", "cacheWriteInputTokens"),
+            ):
+                if usage_field in result.usage:
+                    metrics[cache_field] = result.usage[usage_field]
+            closing = {"amazon-bedrock-invocationMetrics": metrics}
+            if guard is not None:
+                closing.update(guard.native_fields())
+            # Made as they are written, as ConverseStream's events are.
+            chunks: Iterable[dict[str, Any]] = last_extended(
+                codec.render_stream(result, model, make_id, settings.pieces), closing
+            )
+            if self.control_plane.invocation_logging.config is not None:
+                # The log record holds the whole stream and is written before it is sent.
+                chunks = list(chunks)
+                record.bodies["output"] = chunks
             fault = self.take_stream_fault(operation)
             record.stream_fault = fault.error if fault else None
-        metrics = {
-            "inputTokenCount": result.usage["inputTokens"],
-            "outputTokenCount": result.usage["outputTokens"],
-            "invocationLatency": result.latency_ms,
-            "firstByteLatency": result.first_byte_ms,
-        }
-        for cache_field, usage_field in (
-            ("cacheReadInputTokenCount", "cacheReadInputTokens"),
-            ("cacheWriteInputTokenCount", "cacheWriteInputTokens"),
-        ):
-            if usage_field in result.usage:
-                metrics[cache_field] = result.usage[usage_field]
-        chunks[-1]["amazon-bedrock-invocationMetrics"] = metrics
-        if guard is not None:
-            chunks[-1].update(guard.native_fields())
         return StreamPlan(
             events=({"chunk": {"bytes": json.dumps(c).encode()}} for c in chunks),
-            delays=pace(chunks, settings, codec.delta_text),
+            pacer=Pacer(settings, codec.delta_text),
             fault=fault,
             sleep=self.behaviour.clock.sleep,
             on_abandon=lambda: self.history.note_abandoned(record),

@@ -1,6 +1,7 @@
-"""The one place that relies on hypercorn's and h2's internals (hypercorn 0.17-0.18, h2 4).
+"""The one place that relies on hypercorn's, h11's and h2's internals (hypercorn 0.17-0.18,
+h11 0.14-0.16, h2 4).
 
-On a client's GOAWAY hypercorn closes the connection at once, and h2 refuses to send on a
+Graceful GOAWAY (:func:`patch_graceful_goaway`). On a client's GOAWAY hypercorn closes the connection at once, and h2 refuses to send on a
 connection that received one, so the answers still being written are cut off. RFC 9113
 section 6.8 says the streams a GOAWAY does not refuse still complete. The AWS SDK for
 JavaScript v3 sends a GOAWAY (NO_ERROR) as soon as a response's headers arrive, so without
@@ -8,18 +9,26 @@ this every body it reads is empty or cut short. Here a NO_ERROR GOAWAY received 
 streams are open only marks the connection as draining: no new stream can start (the
 client said so), the open ones are answered, and the connection closes when the last of
 their data is written. ``tests/test_js_sdk.py`` proves it with the SDK's default handler.
+
+Modeled protocol errors (:func:`patch_protocol_errors`). A request h11 cannot parse (a
+malformed chunked body, a broken request line) is answered by hypercorn itself, before or
+while the app runs, with an empty 400. Here that answer gets the headers and JSON body the
+caller gives, so it looks like every other error of the service.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import h2.events
+import h11
 from h2.connection import ConnectionState
 from hypercorn.events import Closed
 from hypercorn.protocol.h2 import H2Protocol
+from hypercorn.protocol.h11 import H11Protocol
 
-__all__ = ["patch_graceful_goaway"]
+__all__ = ["patch_graceful_goaway", "patch_protocol_errors"]
 
 _DRAINING = "_moto_bedrock_draining"
 _patched = False
@@ -67,3 +76,20 @@ def patch_graceful_goaway() -> None:
     H2Protocol._close_stream = _close_stream  # type: ignore[method-assign]
     H2Protocol._send_data = _send_data  # type: ignore[method-assign]
     _patched = True
+
+
+#: The headers and body of the answer to a request that cannot be parsed, by HTTP status.
+ErrorAnswer = Callable[[int], tuple[list[tuple[bytes, bytes]], bytes]]
+
+
+def patch_protocol_errors(answer: ErrorAnswer) -> None:
+    """Make hypercorn answer an unparsable HTTP/1.1 request with ``answer(status)``."""
+
+    async def _send_error_response(self: Any, status_code: int) -> None:
+        headers, body = answer(status_code)
+        headers = [*headers, (b"connection", b"close"), *self.config.response_headers("h11")]
+        await self._send_h11_event(h11.Response(status_code=status_code, headers=headers))
+        await self._send_h11_event(h11.Data(data=body))
+        await self._send_h11_event(h11.EndOfMessage())
+
+    H11Protocol._send_error_response = _send_error_response  # type: ignore[method-assign]

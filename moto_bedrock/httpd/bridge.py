@@ -2,31 +2,51 @@
 
 The environ follows PEP 3333 and moto's own server: header names keep the client's case
 (hypercorn's ``h11_pass_raw_headers``), and an underscored name is kept only where moto's
-server keeps it. A body over the limit is read to its end and answered 400, so the client
-gets an answer rather than a broken pipe.
+server keeps it.
+
+A request body reaches the app as it arrives (:class:`_Body`): a small one (up to
+:data:`READ_AHEAD`) is read on the event loop first, so a slow client holds no thread; a
+larger one is pulled as the app reads it, so the app can refuse a body from its declared
+``Content-Length`` before a byte of it is read, and a chunked body is stopped at the first
+byte past ``--max-body-size``. A refused body's unread rest is then read and dropped, so the
+client, which most often sends it all before it reads, gets the answer, not a broken pipe.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
+import json
 import sys
 import threading
+import uuid
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+
 from .._moto import preserved_header_environ
 from ..wire import guard
+from ..wire.protocol import ERROR_TYPE_SUFFIX
 
-__all__ = ["TOO_LARGE", "WSGIApp", "WSGIBridge", "wsgi_environ"]
+__all__ = ["TOO_LARGE", "UNREADABLE", "WSGIApp", "WSGIBridge", "modeled_error", "wsgi_environ"]
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
 
-#: The body of the 400 answer to an oversized request.
-TOO_LARGE = b'{"message": "The request body is larger than this server accepts (--max-body-size)."}'
+#: The message of the 400 answer to a body over ``--max-body-size``.
+TOO_LARGE = "The request body is larger than this server accepts (--max-body-size)."
+#: The message of the 400 answer to a request that cannot be parsed (as the app's own).
+UNREADABLE = "The request body could not be read."
+#: A body up to this size is read whole before the app runs; a larger one as the app reads.
+READ_AHEAD = 1024 * 1024
+#: Dropping a refused body's unread rest: the longest pause of the client, the longest total.
+DISCARD_IDLE_SECONDS = 2.0
+DISCARD_SECONDS = 20.0
 _END = object()
 #: Chunks the app thread may have handed over and the client not yet taken: a reader that
 #: stops reading holds at most this much of a stream, not all of it.
@@ -86,7 +106,7 @@ def _raw_uri(scope: dict[str, Any]) -> str:
     return (raw + (b"?" + query if query else b"")).decode("latin-1")
 
 
-def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
+def wsgi_environ(scope: dict[str, Any], body: bytes | _Body) -> dict[str, Any]:
     """The WSGI environ of an ASGI HTTP request ``scope`` whose body is ``body``."""
     server = scope.get("server") or ("127.0.0.1", 0)
     client = scope.get("client") or ("", 0)
@@ -106,7 +126,9 @@ def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
         "REMOTE_PORT": str(client[1]),
         "wsgi.version": (1, 0),
         "wsgi.url_scheme": scope.get("scheme", "http"),
-        "wsgi.input": io.BytesIO(body),
+        "wsgi.input": io.BytesIO(body)
+        if isinstance(body, bytes)
+        else io.BufferedReader(body, 64 * 1024),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": True,
         "wsgi.multiprocess": False,
@@ -128,11 +150,104 @@ def wsgi_environ(scope: dict[str, Any], body: bytes) -> dict[str, Any]:
             key = f"HTTP_{key}"
         environ[key] = f"{environ[key]},{value}" if key in environ else value
     environ.update(preserved_header_environ(underscored, set(environ)))
-    # The whole body is read already; HTTP/2 (and chunked HTTP/1.1) may not state its size.
-    environ["CONTENT_LENGTH"] = str(len(body))
+    # HTTP/2 (and chunked HTTP/1.1) may not state a body's size: a body read whole gets its
+    # own; one still coming has none, and its stream ends where the body does.
+    if isinstance(body, bytes):
+        environ["CONTENT_LENGTH"] = str(len(body))
+    elif "CONTENT_LENGTH" not in environ and body.complete:
+        environ["CONTENT_LENGTH"] = str(body.size)
     environ["wsgi.input_terminated"] = True
     environ.setdefault("HTTP_HOST", f"{server[0]}:{server[1]}")
     return environ
+
+
+class _Body(io.RawIOBase):
+    """``wsgi.input`` of a request: what was read ahead, then the rest pulled from the event
+    loop as the app reads it (:func:`_pump`).
+
+    Past ``limit`` bytes a read raises werkzeug's RequestEntityTooLarge; a client that left,
+    or sent nothing for ``stall`` seconds, ClientDisconnected (the app answers either 4xx).
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, limit: int, stall: float) -> None:
+        super().__init__()
+        self.loop = loop
+        self.limit = limit
+        self.stall = stall
+        self.size = 0
+        self.complete = False
+        #: Set (on the loop) when the app waits for more of the body.
+        self.wanted = asyncio.Event()
+        self._chunks: deque[memoryview] = deque()
+        self._stopped = False
+        self._arrived = threading.Condition()
+
+    async def read_ahead(self, receive: Receive, declared: int | None) -> bool:
+        """Read a small body whole, or up to :data:`READ_AHEAD`; False if the client left."""
+        if declared is not None and declared > READ_AHEAD:
+            return True  # the app may refuse it from its declared size
+        while not self.complete and self.size <= min(READ_AHEAD, self.limit):
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return False
+            self.add(message)
+        return True
+
+    def add(self, message: dict[str, Any]) -> None:
+        """Take one ``http.request`` message (on the loop); past the limit only counted."""
+        chunk = message.get("body", b"")
+        with self._arrived:
+            self.size += len(chunk)
+            if chunk and self.size <= self.limit:
+                self._chunks.append(memoryview(chunk))
+            self.complete = not message.get("more_body", False)
+            self._arrived.notify_all()
+
+    def stop(self) -> None:
+        """No more of the body will come (the client left, or the answer is sent)."""
+        with self._arrived:
+            self._stopped = True
+            self._arrived.notify_all()
+
+    def readable(self) -> bool:
+        return True
+
+    def _wait(self) -> bool:
+        """Wait for a chunk (the lock held); False at the end of the body."""
+        while not self._chunks:
+            if self.size > self.limit:
+                raise RequestEntityTooLarge()
+            if self.complete:
+                return False
+            if self._stopped:
+                raise ClientDisconnected()
+            self.loop.call_soon_threadsafe(self.wanted.set)
+            if not self._arrived.wait(self.stall):
+                raise ClientDisconnected()
+        if self.size > self.limit:
+            raise RequestEntityTooLarge()
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        with self._arrived:
+            if not self._wait():
+                return 0
+            chunk = self._chunks[0]
+            count = min(len(buffer), len(chunk))
+            buffer[:count] = chunk[:count]
+            if count == len(chunk):
+                self._chunks.popleft()
+            else:
+                self._chunks[0] = chunk[count:]
+            return count
+
+    def readall(self) -> bytes:
+        parts: list[memoryview] = []
+        with self._arrived:
+            while self._wait():
+                parts.extend(self._chunks)
+                self._chunks.clear()
+        return b"".join(parts)
 
 
 class WSGIBridge:
@@ -159,43 +274,43 @@ class WSGIBridge:
                 await send({"type": "lifespan.shutdown.complete"})
                 return
 
-    async def _read_body(self, receive: Receive) -> bytes | None:
-        """The request body; None if the client left or the body is over the limit."""
-        chunks: list[bytes] = []
-        size = 0
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return None
-            chunk = message.get("body", b"")
-            size += len(chunk)
-            if size <= self.max_body:
-                chunks.append(chunk)  # beyond the limit the rest is read and dropped
-            if not message.get("more_body", False):
-                break
-        if size > self.max_body:
-            raise OverflowError(size)
-        return b"".join(chunks)
-
     async def _http(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
-        try:
-            body = await self._read_body(receive)
-        except OverflowError:
-            await _too_large(send)
+        loop = asyncio.get_running_loop()
+        declared = _declared_length(scope)
+        if declared is not None and declared > self.max_body:
+            await _too_large(send, receive)  # at once: not a byte of the body is read
             return
-        if body is None:
+        body = _Body(loop, self.max_body, guard.settings().write_timeout)
+        if not await body.read_ahead(receive, declared):
+            return  # the client left
+        if body.size > self.max_body:
+            await _too_large(send, receive)
             return
-        channel = _Channel(asyncio.get_running_loop())
-        future = channel.loop.run_in_executor(
-            self.executor, self._run, wsgi_environ(scope, body), channel.deliver
-        )
-        watcher = asyncio.ensure_future(_watch(receive, channel))
+        channel = _Channel(loop)
+        environ = wsgi_environ(scope, body)
+        future = loop.run_in_executor(self.executor, self._run, environ, channel.deliver)
+        pump = asyncio.ensure_future(_pump(receive, body, channel))
+
+        async def send_then_discard(message: dict[str, Any]) -> None:
+            # The app is done: a body it left unread is dropped before the answer ends.
+            ending = message["type"] == "http.response.body" and not message.get("more_body")
+            if ending and not body.complete:
+                await send({**message, "more_body": True})
+                pump.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await pump
+                # Within the write timeout that bounds this send.
+                await _discard(receive, min(DISCARD_SECONDS, channel.timeout / 2))
+                message = _LAST
+            await send(message)
+
         try:
-            await _forward(channel, send)
+            await _forward(channel, send_then_discard)
         except Exception:
             channel.gone.set()  # the app's thread stops at its next chunk
         finally:
-            watcher.cancel()
+            pump.cancel()
+            body.stop()
             await future
 
     def _run(self, environ: dict[str, Any], deliver: Callable[[Any], None]) -> None:
@@ -239,15 +354,6 @@ class WSGIBridge:
             deliver(_END)
 
 
-async def _watch(receive: Receive, channel: _Channel) -> None:
-    """Mark the channel gone when the client disconnects."""
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            channel.gone.set()
-            return
-
-
 async def _forward(channel: _Channel, send: Send) -> None:
     """Send what the app's thread hands over; chunks waiting together go as one.
 
@@ -289,14 +395,82 @@ async def _within(seconds: float, sending: Awaitable[None]) -> None:
         await sending
 
 
-async def _too_large(send: Send) -> None:
+def _declared_length(scope: dict[str, Any]) -> int | None:
+    for name, value in scope["headers"]:
+        if name.lower() == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None
+
+
+async def _pump(receive: Receive, body: _Body, channel: _Channel) -> None:
+    """The one reader of ``receive``: body chunks as the app asks for them, then the
+    client's leaving, which ends the response."""
+    try:
+        while not body.complete:
+            await body.wanted.wait()
+            body.wanted.clear()
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                channel.gone.set()
+                return
+            body.add(message)
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        channel.gone.set()
+    finally:
+        body.stop()
+
+
+async def _discard(receive: Receive, seconds: float | None = DISCARD_SECONDS) -> None:
+    """Read and drop the rest of a body answered before it was read.
+
+    A client that pauses for :data:`DISCARD_IDLE_SECONDS` ends it (hypercorn then closes
+    the connection); one still sending after ``seconds`` is left to a task of its own that
+    ends at its first pause, as hypercorn may be waiting to hand over the next chunk.
+    """
+    loop = asyncio.get_running_loop()
+    deadline = None if seconds is None else loop.time() + seconds
+    while deadline is None or loop.time() < deadline:
+        try:
+            message = await asyncio.wait_for(receive(), DISCARD_IDLE_SECONDS)
+        except asyncio.TimeoutError:
+            return
+        if message["type"] == "http.disconnect" or not message.get("more_body", False):
+            return
+    task = asyncio.ensure_future(_discard(receive, None))
+    _DISCARDING.add(task)
+    task.add_done_callback(_DISCARDING.discard)
+
+
+_DISCARDING: set[asyncio.Future[None]] = set()
+# The end of a response whose bytes are all sent (hypercorn closes the connection on it when
+# the request's body was not all read).
+_LAST = {"type": "http.response.body", "body": b"", "more_body": False}
+
+
+def modeled_error(message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The headers (length included) and body of a ValidationException saying ``message``,
+    as Bedrock's errors look on the wire."""
+    body = json.dumps({"message": message}).encode()
     headers = [
         (b"content-type", b"application/json"),
-        (b"content-length", str(len(TOO_LARGE)).encode()),
-        (b"x-amzn-errortype", b"ValidationException"),
+        (b"content-length", str(len(body)).encode()),
+        (b"x-amzn-errortype", f"ValidationException{ERROR_TYPE_SUFFIX}".encode()),
+        (b"x-amzn-requestid", str(uuid.uuid4()).encode()),
     ]
+    return headers, body
+
+
+async def _too_large(send: Send, receive: Receive) -> None:
+    """Answer 400 to a body over the limit, then drop the body before the answer ends."""
+    headers, body = modeled_error(TOO_LARGE)
     await send({"type": "http.response.start", "status": 400, "headers": headers})
-    await send({"type": "http.response.body", "body": TOO_LARGE, "more_body": False})
+    await send({"type": "http.response.body", "body": body, "more_body": True})
+    await _discard(receive)
+    await send(_LAST)
 
 
 def _no_write(data: bytes) -> None:

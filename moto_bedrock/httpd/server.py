@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
-from ._hypercorn import patch_graceful_goaway
-from .bridge import WSGIApp, WSGIBridge
+from ._hypercorn import patch_graceful_goaway, patch_protocol_errors
+from .bridge import UNREADABLE, WSGIApp, WSGIBridge, modeled_error
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -80,11 +80,17 @@ def hypercorn_config(settings: ServerSettings, sock: socket.socket) -> Config:
     return config
 
 
+def _unparsable(status: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The answer to an HTTP/1.1 request h11 cannot parse: the app's own for a bad body."""
+    return modeled_error(UNREADABLE)
+
+
 class BedrockHTTPServer:
     """``app`` served on a socket bound when the server is made (so its port is known)."""
 
     def __init__(self, app: WSGIApp, settings: ServerSettings | None = None) -> None:
         patch_graceful_goaway()
+        patch_protocol_errors(_unparsable)
         self.settings = settings or ServerSettings()
         self.socket = bind(self.settings.host, self.settings.port)
         self.bridge = WSGIBridge(app, self.settings.threads, self.settings.max_body)

@@ -6,8 +6,9 @@ Three kinds of codec module, found by family name (``nova-canvas`` → ``nova_ca
   ``parse_request(body, model) -> NativeRequest`` (the native body translated into the
   Converse-shaped fields, so the same responder, limits and usage apply),
   ``render_response(result, model, make_id) -> dict`` (the native response body),
-  ``render_stream(result, model, make_id, pieces) -> list[dict]`` (the native stream
-  objects, without the final invocation metrics, which the backend adds) and
+  ``render_stream(result, model, make_id, pieces) -> Iterator[dict]`` (the native stream
+  objects, made as they are taken, without the final invocation metrics, which the
+  backend adds to the last) and
   ``delta_text(chunk) -> str | None`` (the text a stream object carries, for pacing);
 * **embedding** codecs define ``embed(body, model) -> (response, input_tokens)``;
 * **image** codecs define ``generate(body, model) -> (response, input_tokens)``;
@@ -22,7 +23,7 @@ the checks that produce those texts live in :mod:`._schema`.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -36,6 +37,7 @@ __all__ = [
     "Pieces",
     "answer_whole",
     "codec_for",
+    "last_extended",
     "malformed",
     "reply_text",
     "titan_too_many_tokens",
@@ -108,3 +110,18 @@ def answer_whole(codec: ModuleType, body: dict[str, Any], model: Any) -> tuple[d
     )
     response, tokens = answer(body, model)
     return response, int(tokens)
+
+
+def last_extended(
+    chunks: Iterable[dict[str, Any]], fields: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """``chunks`` as they come, the last one with ``fields`` added (the backend's closing
+    fields: invocation metrics, a guardrail's)."""
+    held: dict[str, Any] | None = None
+    for chunk in chunks:
+        if held is not None:
+            yield held
+        held = chunk
+    if held is not None:
+        held.update(fields)
+        yield held

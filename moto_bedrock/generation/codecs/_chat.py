@@ -29,9 +29,11 @@ from __future__ import annotations
 
 import base64
 import binascii
+import itertools
 import json
 import re
 import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -373,24 +375,29 @@ def stream(
     make_id: MakeId,
     pieces: Pieces,
     dialect: Dialect,
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     head = _envelope("chat.completion.chunk", model, make_id("chatcmpl-", 29))
 
     def chunk(delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         return {**head, "choices": [{"index": 0, "delta": delta, "finish_reason": finish}]}
 
     reasoning, text = _parts(result)
-    deltas: list[dict[str, Any]] = []
+    deltas: list[Iterable[dict[str, Any]]] = []
     if reasoning and not dialect.reasoning_tags:
-        deltas += [{"reasoning_content": piece} for piece in pieces(reasoning)]
+        deltas.append({"reasoning_content": piece} for piece in pieces(reasoning))
     elif reasoning:
         text = f"<reasoning>{reasoning}</reasoning>{text}"
-    deltas += [{"content": piece} for piece in pieces(text)] if text else []
-    deltas += [{"tool_calls": [{"index": i, **call}]} for i, call in enumerate(tool_calls(result))]
-    if not deltas:
-        deltas = [{"content": ""}]
-    deltas[0] = {"role": "assistant", **deltas[0]}
-    return [*(chunk(d) for d in deltas), chunk({}, _finish(result))]
+    if text:
+        deltas.append({"content": piece} for piece in pieces(text))
+    calls = enumerate(tool_calls(result))
+    deltas.append({"tool_calls": [{"index": i, **call}]} for i, call in calls)
+    first = True
+    for delta in itertools.chain.from_iterable(deltas):
+        yield chunk({"role": "assistant", **delta} if first else delta)
+        first = False
+    if first:  # nothing to say: one empty content delta opens the message
+        yield chunk({"role": "assistant", "content": ""})
+    yield chunk({}, _finish(result))
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:
@@ -425,5 +432,5 @@ class ChatCodec:
 
     def render_stream(
         self, result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-    ) -> list[dict[str, Any]]:
+    ) -> Iterator[dict[str, Any]]:
         return stream(result, model, make_id, pieces, self.dialect)

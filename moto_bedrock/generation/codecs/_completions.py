@@ -7,6 +7,7 @@ the one the backend adds the invocation metrics to.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ..inference import InferenceResult
@@ -26,12 +27,12 @@ def completion_response(key: str, result: InferenceResult) -> dict[str, Any]:
     return {key: [{"text": reply_text(result), "stop_reason": _stop_reason(result)}]}
 
 
-def completion_stream(key: str, result: InferenceResult, pieces: Pieces) -> list[dict[str, Any]]:
-    chunks: list[dict[str, Any]] = [
-        {key: [{"text": piece, "stop_reason": None}]} for piece in pieces(reply_text(result))
-    ]
-    chunks.append({key: [{"text": "", "stop_reason": _stop_reason(result)}]})
-    return chunks
+def completion_stream(
+    key: str, result: InferenceResult, pieces: Pieces
+) -> Iterator[dict[str, Any]]:
+    for piece in pieces(reply_text(result)):
+        yield {key: [{"text": piece, "stop_reason": None}]}
+    yield {key: [{"text": "", "stop_reason": _stop_reason(result)}]}
 
 
 def completion_delta_text(key: str, chunk: dict[str, Any]) -> str | None:

@@ -8,9 +8,11 @@ toolUse/toolResult blocks, so the same responder, limits and usage apply as for 
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import uuid
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -223,24 +225,27 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """One chunk per delta; the last also carries finish_reason, usage and meta, as in a
     captured frame."""
     chat_id = _chat_id(make_id)
-    deltas: list[dict[str, Any]] = [{"content": piece} for piece in pieces(_reply_text(result))]
+    texts = pieces(_reply_text(result))
+    deltas: Iterable[dict[str, Any]] = ({"content": piece} for piece in texts)
     calls = _tool_calls(result)
     if calls:
         indexed = [{"index": number, **call} for number, call in enumerate(calls)]
-        deltas.append({"tool_calls": indexed})
-    chunks: list[dict[str, Any]] = [
-        {"id": chat_id, "choices": [{"index": 0, "delta": delta, "finish_reason": None}]}
-        for delta in deltas
-    ]
-    last = chunks[-1]
-    last["choices"][0]["finish_reason"] = FINISH_REASONS.get(result.stop_reason, "stop")
-    last["usage"] = _usage(result)
-    last["meta"] = {"requestDurationMillis": result.latency_ms}
-    return chunks
+        deltas = itertools.chain(deltas, [{"tool_calls": indexed}])
+    last = len(texts) + bool(calls) - 1
+    for number, delta in enumerate(deltas):
+        chunk: dict[str, Any] = {
+            "id": chat_id,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": None}],
+        }
+        if number == last:
+            chunk["choices"][0]["finish_reason"] = FINISH_REASONS.get(result.stop_reason, "stop")
+            chunk["usage"] = _usage(result)
+            chunk["meta"] = {"requestDurationMillis": result.latency_ms}
+        yield chunk
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -208,47 +209,45 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Any
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """The native stream objects, one per chunk, without the final invocation metrics."""
     usage = _usage(result)
     start_usage = {**usage, "output_tokens": 1}
-    chunks: list[dict[str, Any]] = [
-        {
-            "type": "message_start",
-            "message": {
-                "model": _model_name(model),
-                "id": make_id("msg_bdrk_01", 24),
-                "type": "message",
-                "role": "assistant",
-                "content": [],
-                "stop_reason": None,
-                "stop_sequence": None,
-                "usage": start_usage,
-            },
-        }
-    ]
+    yield {
+        "type": "message_start",
+        "message": {
+            "model": _model_name(model),
+            "id": make_id("msg_bdrk_01", 24),
+            "type": "message",
+            "role": "assistant",
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": start_usage,
+        },
+    }
     for index, block in enumerate(result.content):
         native = _native_block(block)
         if native["type"] == "tool_use":
             opening = {**native, "input": {}}
-            chunks.append({"type": "content_block_start", "index": index, "content_block": opening})
+            yield ({"type": "content_block_start", "index": index, "content_block": opening})
             for fragment in pieces(json.dumps(native["input"])):
                 delta = {"type": "input_json_delta", "partial_json": fragment}
-                chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
+                yield ({"type": "content_block_delta", "index": index, "delta": delta})
         elif native["type"] == "thinking":
             opening = {"type": "thinking", "thinking": ""}
-            chunks.append({"type": "content_block_start", "index": index, "content_block": opening})
+            yield ({"type": "content_block_start", "index": index, "content_block": opening})
             for piece in pieces(native["thinking"]):
                 delta = {"type": "thinking_delta", "thinking": piece}
-                chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
+                yield ({"type": "content_block_delta", "index": index, "delta": delta})
         else:
             opening = {"type": "text", "text": ""}
-            chunks.append({"type": "content_block_start", "index": index, "content_block": opening})
+            yield ({"type": "content_block_start", "index": index, "content_block": opening})
             for piece in pieces(native["text"]):
                 delta = {"type": "text_delta", "text": piece}
-                chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
-        chunks.append({"type": "content_block_stop", "index": index})
-    chunks.append(
+                yield ({"type": "content_block_delta", "index": index, "delta": delta})
+        yield ({"type": "content_block_stop", "index": index})
+    yield (
         {
             "type": "message_delta",
             "delta": {
@@ -258,8 +257,7 @@ def render_stream(
             "usage": {"output_tokens": usage["output_tokens"]},
         }
     )
-    chunks.append({"type": "message_stop"})
-    return chunks
+    yield ({"type": "message_stop"})
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

@@ -9,6 +9,7 @@ assistant prefill, so the same responder, limits and usage apply as for Converse
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ...bedrockruntime.exceptions import ValidationException
@@ -100,15 +101,12 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """One chunk per delta, then an empty completion with the stop reason."""
-    chunks: list[dict[str, Any]] = [
-        {"completion": piece, "stop_reason": None, "stop": None}
-        for piece in pieces(_completion(result))
-    ]
+    for piece in pieces(_completion(result)):
+        yield {"completion": piece, "stop_reason": None, "stop": None}
     stop_reason, stop = _stop(result)
-    chunks.append({"completion": "", "stop_reason": stop_reason, "stop": stop})
-    return chunks
+    yield {"completion": "", "stop_reason": stop_reason, "stop": stop}
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -256,28 +257,26 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """stream-start, text-generation deltas, tool calls if any, then stream-end."""
     response = render_response(result, model, make_id)
-    chunks: list[dict[str, Any]] = [
-        {
-            "is_finished": False,
-            "event_type": "stream-start",
-            "generation_id": response["generation_id"],
-        }
-    ]
+    yield {
+        "is_finished": False,
+        "event_type": "stream-start",
+        "generation_id": response["generation_id"],
+    }
     if response["text"]:
         for piece in pieces(response["text"]):
-            chunks.append({"is_finished": False, "event_type": "text-generation", "text": piece})
+            yield ({"is_finished": False, "event_type": "text-generation", "text": piece})
     if "tool_calls" in response:
-        chunks.append(
+        yield (
             {
                 "is_finished": False,
                 "event_type": "tool-calls-generation",
                 "tool_calls": response["tool_calls"],
             }
         )
-    chunks.append(
+    yield (
         {
             "is_finished": True,
             "event_type": "stream-end",
@@ -285,7 +284,6 @@ def render_stream(
             "finish_reason": response["finish_reason"],
         }
     )
-    return chunks
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

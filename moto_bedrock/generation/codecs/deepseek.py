@@ -20,6 +20,7 @@ the user's question, not the markers.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -92,7 +93,7 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """One chunk per text piece, then an empty chunk with the stop reason (metrics go on it)."""
     return completion_stream("choices", result, pieces)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -119,26 +120,25 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """One chunk per text piece with a running token count, then an empty closing chunk.
 
     Only the first chunk carries ``prompt_token_count``; the closing chunk carries the
     stop reason and, from the backend, the invocation metrics.
     """
     total = result.usage["outputTokens"]
-    chunks: list[dict[str, Any]] = []
     sent = ""
-    for piece in pieces(reply_text(result)):
+    for index, piece in enumerate(pieces(reply_text(result))):
         sent += piece
-        chunks.append(
+        yield (
             {
                 "generation": piece,
-                "prompt_token_count": None if chunks else result.usage["inputTokens"],
+                "prompt_token_count": None if index else result.usage["inputTokens"],
                 "generation_token_count": min(total, count_tokens(sent)),
                 "stop_reason": None,
             }
         )
-    chunks.append(
+    yield (
         {
             "generation": "",
             "prompt_token_count": None,
@@ -146,7 +146,6 @@ def render_stream(
             "stop_reason": _stop_reason(result),
         }
     )
-    return chunks
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

@@ -8,6 +8,7 @@ Converse-shaped turns, so the responder sees the user's question, not the marker
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -82,7 +83,7 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """One chunk per text piece, then an empty chunk with the stop reason (metrics go on it)."""
     return completion_stream("outputs", result, pieces)
 

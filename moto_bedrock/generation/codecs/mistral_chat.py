@@ -15,6 +15,7 @@ import base64
 import binascii
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -217,12 +218,12 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """One chunk per text piece, then the closing chunk with stop reason and tool calls."""
     text = reply_text(result)
-    chunks = [_choice(piece, None, []) for piece in pieces(text)] if text else []
-    chunks.append(_choice("", _stop_reason(result), _tool_calls(result)))
-    return chunks
+    for piece in pieces(text) if text else []:
+        yield _choice(piece, None, [])
+    yield _choice("", _stop_reason(result), _tool_calls(result))
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -229,7 +230,7 @@ def _delta(index: int, delta: dict[str, Any]) -> dict[str, Any]:
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """The native stream objects: ConverseStream's events, each as one JSON object.
 
     As recorded (Arize-ai/openinference js/packages/openinference-instrumentation-bedrock/
@@ -237,16 +238,16 @@ def render_stream(
     every text delta is a content block of its own (delta, then stop, next index), and the
     closing usage has no ``totalTokens``. A tool's whole input comes in one delta.
     """
-    chunks: list[dict[str, Any]] = [{"messageStart": {"role": "assistant"}}]
+    yield {"messageStart": {"role": "assistant"}}
     index = 0
     for block in result.content:
         if "toolUse" in block:
             tool_use = block["toolUse"]
             start = {"toolUse": {"toolUseId": tool_use["toolUseId"], "name": tool_use["name"]}}
-            chunks.append({"contentBlockStart": {"start": start, "contentBlockIndex": index}})
+            yield ({"contentBlockStart": {"start": start, "contentBlockIndex": index}})
             whole = json.dumps(tool_use.get("input", {}))
-            chunks.append(_delta(index, {"toolUse": {"input": whole}}))
-            chunks.append({"contentBlockStop": {"contentBlockIndex": index}})
+            yield (_delta(index, {"toolUse": {"input": whole}}))
+            yield ({"contentBlockStop": {"contentBlockIndex": index}})
             index += 1
             continue
         if "reasoningContent" in block:
@@ -256,13 +257,12 @@ def render_stream(
             text, kind = block.get("text", ""), "text"
         for piece in pieces(text) or [""]:
             delta = {kind: {"text": piece}} if kind == "reasoningContent" else {"text": piece}
-            chunks.append(_delta(index, delta))
-            chunks.append({"contentBlockStop": {"contentBlockIndex": index}})
+            yield (_delta(index, delta))
+            yield ({"contentBlockStop": {"contentBlockIndex": index}})
             index += 1
-    chunks.append({"messageStop": {"stopReason": result.stop_reason}})
+    yield ({"messageStop": {"stopReason": result.stop_reason}})
     usage = {k: v for k, v in _usage(result).items() if k != "totalTokens"}
-    chunks.append({"metadata": {"usage": usage, "metrics": {}, "trace": {}}})
-    return chunks
+    yield ({"metadata": {"usage": usage, "metrics": {}, "trace": {}}})
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

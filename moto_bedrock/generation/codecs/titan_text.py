@@ -13,6 +13,7 @@ other codecs word it; the root text itself was not captured for Titan).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -124,7 +125,7 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     """One chunk per text piece; the first carries the input count, the last the rest.
 
     Titan has no closing chunk: the last text piece carries ``completionReason`` and
@@ -132,19 +133,15 @@ def render_stream(
     """
     text = reply_text(result)
     parts = pieces(text) or [text]  # Titan's last chunk is a text chunk: keep one
-    chunks: list[dict[str, Any]] = []
     for index, part in enumerate(parts):
         last = index == len(parts) - 1
-        chunks.append(
-            {
-                "outputText": part,
-                "index": 0,  # the result's index (Titan returns one result), not the chunk's
-                "totalOutputTextTokenCount": result.usage["outputTokens"] if last else None,
-                "completionReason": _COMPLETION.get(result.stop_reason, _FINISH) if last else None,
-                "inputTextTokenCount": result.usage["inputTokens"] if index == 0 else None,
-            }
-        )
-    return chunks
+        yield {
+            "outputText": part,
+            "index": 0,  # the result's index (Titan returns one result), not the chunk's
+            "totalOutputTextTokenCount": result.usage["outputTokens"] if last else None,
+            "completionReason": _COMPLETION.get(result.stop_reason, _FINISH) if last else None,
+            "inputTextTokenCount": result.usage["inputTokens"] if index == 0 else None,
+        }
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

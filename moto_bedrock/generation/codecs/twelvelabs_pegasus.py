@@ -12,6 +12,7 @@ Stream: one ``{"message": <piece>}`` object per piece, then ``{"message": "",
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from ...catalog import FoundationModel
@@ -59,9 +60,10 @@ def render_response(
 
 def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Pieces
-) -> list[dict[str, Any]]:
-    chunks: list[dict[str, Any]] = [{"message": piece} for piece in pieces(reply_text(result))]
-    return [*chunks, {"message": "", "finishReason": _finish(result)}]
+) -> Iterator[dict[str, Any]]:
+    for piece in pieces(reply_text(result)):
+        yield {"message": piece}
+    yield {"message": "", "finishReason": _finish(result)}
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

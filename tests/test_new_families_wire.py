@@ -139,8 +139,8 @@ def test_a_bad_gpt_oss_body_gets_a_schema_error(aws: Aws) -> None:
         runtime.invoke_model(modelId=callable_id, body=json.dumps({"prompt": "Hi"}))
     assert info.value.response["Error"]["Code"] == "ValidationException"
     assert info.value.response["Error"]["Message"] == (
-        "Malformed input request: #: required key [messages] not found, "
-        "please reformat your input and try again."
+        "Malformed input request: #: required key [messages] not found"
+        "#: extraneous key [prompt] is not permitted, please reformat your input and try again."
     )
 
 

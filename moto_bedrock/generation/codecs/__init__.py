@@ -27,11 +27,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from ...bedrockruntime.exceptions import ValidationException
+from ...bedrockruntime.exceptions import MalformedInput, ValidationException
 from ..inference import InferenceResult
 
 __all__ = [
     "MakeId",
+    "MalformedInput",
     "NativeRequest",
     "Pieces",
     "answer_whole",
@@ -62,11 +63,9 @@ def reply_text(result: InferenceResult) -> str:
     return "".join(str(block["text"]) for block in result.content if "text" in block)
 
 
-def malformed(detail: str) -> ValidationException:
+def malformed(detail: str) -> MalformedInput:
     """Bedrock's JSON-schema style rejection of a native body."""
-    return ValidationException(
-        f"Malformed input request: {detail}, please reformat your input and try again."
-    )
+    return MalformedInput(detail)
 
 
 def titan_too_many_tokens(limit: int, count: int) -> ValidationException:

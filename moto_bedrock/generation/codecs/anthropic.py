@@ -14,7 +14,7 @@ from typing import Any
 
 from ...catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, malformed
+from . import MakeId, MalformedInput, NativeRequest, malformed
 from ._schema import array, check_enum, check_keys, check_range, check_type
 
 ANTHROPIC_VERSION = "bedrock-2023-05-31"
@@ -41,6 +41,12 @@ KNOWN_KEYS = {
     # Vercel AI SDK's generateObject on Claude; see generation/responders.structured_output.
     "output_config",
 }
+#: Bedrock's Claude schema also admits the legacy text-completion body, which must not
+#: carry ``messages``; a Messages API body that fails is reported with that branch's failure
+#: first, then every failure of the Messages API schema (five recorded errors, 2024-2026:
+#: docs/conformance.md "Chained schema errors").
+NOT_A_COMPLETION = '#: subject must not be valid against schema {"required":["messages"]}'
+_REQUIRED = ("max_tokens", "anthropic_version", "messages")
 _STOP_REASONS = {
     "end_turn": "end_turn",
     "max_tokens": "max_tokens",
@@ -116,7 +122,16 @@ def _content(value: Any, path: str) -> list[dict[str, Any]]:
 
 def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest:
     """Check a Messages API body the way Bedrock does and translate it."""
-    check_keys(body, "#", ("anthropic_version", "max_tokens", "messages"), KNOWN_KEYS)
+    try:
+        return _parse(body)
+    except MalformedInput as failure:
+        if "messages" not in body:
+            raise
+        raise malformed(NOT_A_COMPLETION + failure.detail) from None
+
+
+def _parse(body: dict[str, Any]) -> NativeRequest:
+    check_keys(body, "#", _REQUIRED, KNOWN_KEYS)
     check_enum(body["anthropic_version"], ANTHROPIC_VERSIONS, "#/anthropic_version")
     max_tokens = body["max_tokens"]
     check_type(max_tokens, "Integer", "#/max_tokens")
@@ -125,9 +140,11 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
 
     messages = []
     for index, message in enumerate(body["messages"]):
-        if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
-            raise malformed(f"#/messages/{index}/role: expected user or assistant")
-        content = _content(message.get("content", []), f"#/messages/{index}/content")
+        where = f"#/messages/{index}"
+        check_type(message, "JSONObject", where)
+        check_keys(message, where, ("role", "content"), None)
+        check_enum(message["role"], ("user", "assistant"), f"{where}/role")
+        content = _content(message["content"], f"{where}/content")
         messages.append({"role": message["role"], "content": content})
 
     system: list[dict[str, Any]] = []

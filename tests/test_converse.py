@@ -307,7 +307,7 @@ ASSISTANT = {"role": "assistant", "content": [{"text": "An answer."}]}
             "Try again with a conversation that starts with a user message.",
         ),
         (
-            [user("Hi"), user("Again")],
+            [user("Hi"), ASSISTANT, ASSISTANT],
             "A conversation must alternate between user and assistant roles. Make sure the "
             "conversation alternates between user and assistant roles and try again.",
         ),
@@ -316,7 +316,7 @@ ASSISTANT = {"role": "assistant", "content": [{"text": "An answer."}]}
             "The content field in the Message object at messages.2 is empty.",
         ),
         (
-            [user("Hi"), ASSISTANT, {"role": "user", "content": [{"text": "ok"}, {"text": "  "}]}],
+            [user("Hi"), ASSISTANT, {"role": "user", "content": [{"text": "ok"}, {"text": ""}]}],
             "The text field in the ContentBlock object at messages.2.content.1 is blank. "
             "Add text to the text field, and try again.",
         ),
@@ -329,6 +329,23 @@ def test_converse_enforces_conversation_rules(
     with pytest.raises(ClientError) as excinfo:
         runtime.converse(modelId=HAIKU, messages=messages)
     assert error_of(excinfo) == ("ValidationException", 400, message)
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [user("Hi"), user("Again")],
+        [user("Hi"), ASSISTANT, {"role": "user", "content": [{"text": "ok"}, {"text": "\n"}]}],
+    ],
+    ids=["two-user-turns", "whitespace-text"],
+)
+def test_claude_relaxes_two_conversation_rules(runtime: Any, messages: list[Any]) -> None:
+    # Recorded for current Claude models (rules/conversation.py cites the sources); Nova keeps
+    # both refusals.
+    assert runtime.converse(modelId=HAIKU, messages=messages)["stopReason"] == "end_turn"
+    with pytest.raises(ClientError) as excinfo:
+        runtime.converse(modelId="amazon.nova-micro-v1:0", messages=messages)
+    assert error_of(excinfo)[0] == "ValidationException"
 
 
 def test_only_claude_accepts_a_conversation_that_opens_with_the_assistant(runtime: Any) -> None:

@@ -134,7 +134,10 @@ def test_anthropic_accepts_images_and_tool_history(runtime: Any) -> None:
 NOT = '#: subject must not be valid against schema {"required":["messages"]}'
 MALFORMED = [
     ({"max_tokens": 10, "messages": []}, NOT + "#: required key [anthropic_version] not found"),
-    ({"anthropic_version": VERSION, "messages": []}, NOT + "#: required key [max_tokens] not found"),
+    (
+        {"anthropic_version": VERSION, "messages": []},
+        NOT + "#: required key [max_tokens] not found",
+    ),
     (
         {"messages": [], "temperature": 1, "inferenceConfig": {}, "toolConfig": {}},
         NOT

@@ -12,6 +12,7 @@ import binascii
 import json
 from typing import Any
 
+from ...bedrockruntime.exceptions import ValidationException
 from ...catalog import FoundationModel
 from ..inference import InferenceResult
 from . import MakeId, MalformedInput, NativeRequest, malformed
@@ -47,12 +48,24 @@ KNOWN_KEYS = {
 #: docs/conformance.md "Chained schema errors").
 NOT_A_COMPLETION = '#: subject must not be valid against schema {"required":["messages"]}'
 _REQUIRED = ("max_tokens", "anthropic_version", "messages")
+#: Anthropic's refusal of an error tool result without content, as Bedrock passes it on
+#: for Claude Sonnet 4.5 (docs/conformance.md; rules/recorded.py for Converse).
+EMPTY_ERROR_RESULT = (
+    "messages.{index}.content.{position}.tool_result: content cannot be empty if `is_error` is true"
+)
 _STOP_REASONS = {
     "end_turn": "end_turn",
     "max_tokens": "max_tokens",
     "stop_sequence": "stop_sequence",
     "tool_use": "tool_use",
 }
+
+
+def _check_error_results(content: Any, index: int) -> None:
+    for position, block in enumerate(content if isinstance(content, list) else []):
+        failed = isinstance(block, dict) and block.get("is_error") is True
+        if failed and block.get("type") == "tool_result" and not block.get("content"):
+            raise ValidationException(EMPTY_ERROR_RESULT.format(index=index, position=position))
 
 
 def _model_name(model: FoundationModel) -> str:
@@ -145,6 +158,7 @@ def _parse(body: dict[str, Any]) -> NativeRequest:
         check_keys(message, where, ("role", "content"), None)
         check_enum(message["role"], ("user", "assistant"), f"{where}/role")
         content = _content(message["content"], f"{where}/content")
+        _check_error_results(message["content"], index)
         messages.append({"role": message["role"], "content": content})
 
     system: list[dict[str, Any]] = []

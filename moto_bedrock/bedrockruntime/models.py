@@ -519,6 +519,8 @@ class BedrockRuntimeBackend(BaseBackend):
             result = self._guarded_native(record, invocation, guard, tag_suffix)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             response = codec.render_response(result, model, make_id)
+            if hasattr(codec, "echoed"):  # request fields a family's response repeats
+                response.update(codec.echoed(native))
             if guard is not None:
                 response.update(guard.native_fields())
             record.bodies["output"] = response

@@ -8,7 +8,8 @@ Three kinds of codec module, found by family name (``nova-canvas`` → ``nova_ca
   ``render_response(result, model, make_id) -> dict`` (the native response body),
   ``render_stream(result, model, make_id, pieces) -> list[dict]`` (the native stream
   objects, without the final invocation metrics, which the backend adds) and
-  ``delta_text(chunk) -> str | None`` (the text a stream object carries, for pacing);
+  ``delta_text(chunk) -> str | None`` (the text a stream object carries, for pacing),
+  and optionally ``echoed(body) -> dict`` (request fields the response repeats);
 * **embedding** codecs define ``embed(body, model) -> (response, input_tokens)``;
 * **image** codecs define ``generate(body, model) -> (response, input_tokens)``;
 * **rerank** codecs define ``rerank(body, model) -> (response, input_tokens)``.

@@ -193,7 +193,9 @@ def test_gpt_oss_reasons_first_without_a_signature_in_a_tool_loop(runtime: Any) 
     assert set(reasoning["reasoningText"]) == {"text"}
     stream = runtime.converse_stream(modelId=GPT_OSS, messages=[question])["stream"]
     deltas = [e["contentBlockDelta"]["delta"] for e in stream if "contentBlockDelta" in e]
-    assert "reasoningContent" in deltas[0] and "text" in deltas[-1]
+    # The stream opens with an empty text delta (test_bedrock_model_stream_empty_text_delta.yaml).
+    assert deltas[0] == {"text": ""}
+    assert "reasoningContent" in deltas[1] and "text" in deltas[-1]
     call = {"toolUse": {"toolUseId": "call_1", "name": "get_weather", "input": {"city": "Oslo"}}}
     answer = {"toolResult": {"toolUseId": "call_1", "content": [{"text": "Sunny"}]}}
     second = runtime.converse(

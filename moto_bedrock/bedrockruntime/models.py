@@ -32,7 +32,7 @@ from ..generation.inference import InferenceResult, PromptCache, finish, input_t
 from ..generation.reasoning import with_reasoning
 from ..generation.responders import DefaultResponder, Invocation, Responder
 from ..rules import CONVERSE_RULES, NATIVE_RULES, ValidationPolicy, enforce
-from ..rules.recorded import streams
+from ..rules.recorded import opens_with_empty_text, streams
 from ..wire.streaming import (
     Pacer,
     StreamFault,
@@ -326,7 +326,7 @@ class BedrockRuntimeBackend(BaseBackend):
                 else None
             )
             events: Iterable[dict[str, Any]] = iter_converse_stream_events(
-                result, extra, settings, router
+                result, extra, settings, router, opens_with_empty_text(model)
             )
             if self.control_plane.invocation_logging.config is not None:
                 # The log record holds the whole stream and is written before it is sent.

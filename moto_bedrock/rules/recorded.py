@@ -19,6 +19,7 @@ __all__ = [
     "NO_S3_URI",
     "empty_error_result_violation",
     "message_role_violation",
+    "opens_with_empty_text",
     "s3_source_violation",
     "streams",
     "turn_mixing_violation",
@@ -51,6 +52,16 @@ def streams(model: FoundationModel) -> bool:
     return model.response_streaming_supported or bool(
         _STREAMS_DESPITE_CATALOG.match(model.model_id)
     )
+
+
+def opens_with_empty_text(model: FoundationModel) -> bool:
+    """gpt-oss ConverseStream answers open with an empty text block before the reasoning.
+
+    Recorded: pydantic/pydantic-ai tests/models/cassettes/test_bedrock/
+    test_bedrock_model_stream_empty_text_delta.yaml (gpt-oss-120b, 2026): delta ``""`` at
+    index 0 and its stop, reasoning at 1, the answer at 2. Converse itself has no such block.
+    """
+    return model.model_id.startswith("openai.gpt-oss-")
 
 
 def message_role_violation(invocation: Invocation) -> str | None:

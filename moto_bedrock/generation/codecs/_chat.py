@@ -384,7 +384,11 @@ def stream(
     if reasoning and not dialect.reasoning_tags:
         deltas += [{"reasoning_content": piece} for piece in pieces(reasoning)]
     elif reasoning:
-        text = f"<reasoning>{reasoning}</reasoning>{text}"
+        # gpt-oss wraps every reasoning delta in its own tags, after a role-only first chunk
+        # (Bedrock's OpenAI-compatible stream for gpt-oss-120b, quoted raw in
+        # CherryHQ/cherry-studio#10225, 2025-09).
+        deltas += [{"role": "assistant"}]
+        deltas += [{"content": f"<reasoning>{piece}</reasoning>"} for piece in pieces(reasoning)]
     deltas += [{"content": piece} for piece in pieces(text)] if text else []
     deltas += [{"tool_calls": [{"index": i, **call}]} for i, call in enumerate(tool_calls(result))]
     if not deltas:

@@ -139,14 +139,12 @@ def test_converse_counts_system_and_history_as_input(runtime: Any) -> None:
 
 
 def test_converse_cache_points_write_then_read(runtime: Any) -> None:
-    system = [
-        {"text": "A long shared system prompt about policies."},
-        {"cachePoint": {"type": "default"}},
-    ]
+    # Claude 3 Haiku caches a prefix of at least 2,048 tokens (catalog/prompt_cache.json).
+    prompt = "A long shared system prompt about policies. " * 400
+    system = [{"text": prompt}, {"cachePoint": {"type": "default"}}]
     # The template's tokens come first, so they are part of the cached prefix.
-    cached = count_tokens("A long shared system prompt about policies.") + framing_tokens(
-        "anthropic", 1, True, None
-    )
+    cached = count_tokens(prompt) + framing_tokens("anthropic", 1, True, None)
+    assert cached >= 2048
 
     first = runtime.converse(modelId=HAIKU, system=system, messages=[user("Question one")])
     second = runtime.converse(modelId=HAIKU, system=system, messages=[user("Question two")])

@@ -89,7 +89,12 @@ def test_anthropic_stop_sequences_and_system_prompt(runtime: Any) -> None:
 
 def test_anthropic_cache_control_reports_cache_tokens(runtime: Any) -> None:
     system = [
-        {"type": "text", "text": "Long shared rules here.", "cache_control": {"type": "ephemeral"}}
+        # Claude 3 Haiku caches a prefix of at least 2,048 tokens (catalog/prompt_cache.json).
+        {
+            "type": "text",
+            "text": "Long shared rules here. " * 600,
+            "cache_control": {"type": "ephemeral"},
+        }
     ]
     request = claude(system=system, messages=[{"role": "user", "content": "Hi"}])
     first, _ = invoke(runtime, HAIKU, request)

@@ -91,6 +91,38 @@ def _image(block: dict[str, Any], path: str) -> dict[str, Any]:
     return {"image": {"format": media_type.split("/")[-1], "source": {"bytes": data}}}
 
 
+_DOCUMENT_FORMATS = {"application/pdf": "pdf", "text/plain": "txt"}
+
+
+def _document(block: dict[str, Any], path: str) -> dict[str, Any]:
+    """A native ``document`` block as a Converse one (base64 PDF, or plain text).
+
+    Anthropic's Messages shapes (``source.type`` ``base64`` with ``media_type``
+    ``application/pdf``, or ``text`` with ``text/plain``; ``title``; ``citations.enabled``);
+    Bedrock passes them to Claude unchanged.
+    """
+    source = block.get("source")
+    kind = source.get("type") if isinstance(source, dict) else None
+    if not isinstance(source, dict) or kind not in ("base64", "text"):
+        raise malformed(f"{path}/source: expected a base64 or text document source")
+    media_type = str(source.get("media_type", "application/pdf" if kind == "base64" else ""))
+    data = source.get("data")
+    check_type(data, "String", f"{path}/source/data")
+    document: dict[str, Any] = {"name": str(block.get("title") or "document")}
+    if kind == "text":
+        document.update(format="txt", source={"text": data})
+    else:
+        try:
+            raw = base64.b64decode(str(data), validate=True)
+        except (binascii.Error, ValueError):
+            raise malformed(f"{path}/source/data: expected base64 data") from None
+        document.update(format=_DOCUMENT_FORMATS.get(media_type, "pdf"), source={"bytes": raw})
+    citations = block.get("citations")
+    if isinstance(citations, dict) and citations.get("enabled") is True:
+        document["citations"] = {"enabled": True}
+    return {"document": document}
+
+
 def _content(value: Any, path: str) -> list[dict[str, Any]]:
     if isinstance(value, str):
         return [{"text": value}]
@@ -104,6 +136,8 @@ def _content(value: Any, path: str) -> list[dict[str, Any]]:
             blocks.append({"text": str(block.get("text", ""))})
         elif kind == "image":
             blocks.append(_image(block, where))
+        elif kind == "document":
+            blocks.append(_document(block, where))
         elif kind == "tool_use":
             blocks.append(
                 {
@@ -218,7 +252,30 @@ def _native_block(block: dict[str, Any]) -> dict[str, Any]:
             "thinking": reasoning.get("text", ""),
             "signature": reasoning.get("signature", ""),
         }
+    if "citationsContent" in block:
+        cited = block["citationsContent"]
+        text = "".join(str(p.get("text", "")) for p in cited.get("content", []))
+        return {"type": "text", "text": text, "citations": _native_citations(cited)}
     return {"type": "text", "text": block.get("text", "")}
+
+
+def _native_citations(cited: dict[str, Any]) -> list[dict[str, Any]]:
+    """Converse citations in Anthropic's ``char_location`` shape (text documents)."""
+    out = []
+    for citation in cited.get("citations", []):
+        where = citation.get("location", {}).get("documentChar", {})
+        quoted = "".join(str(p.get("text", "")) for p in citation.get("sourceContent", []))
+        out.append(
+            {
+                "type": "char_location",
+                "cited_text": quoted,
+                "document_index": where.get("documentIndex", 0),
+                "document_title": citation.get("title"),
+                "start_char_index": where.get("start", 0),
+                "end_char_index": where.get("end", 0),
+            }
+        )
+    return out
 
 
 def render_response(
@@ -277,6 +334,9 @@ def render_stream(
             chunks.append({"type": "content_block_start", "index": index, "content_block": opening})
             for piece in pieces(native["text"]):
                 delta = {"type": "text_delta", "text": piece}
+                chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
+            for citation in native.get("citations", []):
+                delta = {"type": "citations_delta", "citation": citation}
                 chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
         chunks.append({"type": "content_block_stop", "index": index})
     chunks.append(

@@ -225,6 +225,23 @@ CASES = [
         "cannot be empty if `is_error` is true",
     ),
     Case(
+        "cache-point-placement",
+        HAIKU,
+        {
+            "messages": [
+                user("Hi"),
+                answers(
+                    {"reasoningContent": {"reasoningText": {"text": "Hm.", "signature": "s"}}},
+                    {"cachePoint": {"type": "default"}},
+                    {"text": "Hello."},
+                ),
+                user("Again"),
+            ]
+        },
+        "Cache point cannot be inserted after reasoning block. Please remove the invalid cache "
+        "point and try again.",
+    ),
+    Case(
         "tool-config-required",
         HAIKU,
         {"messages": [*WEATHER_TURN, {"role": "user", "content": [tool_result("tooluse_A")]}]},

@@ -55,6 +55,7 @@ RULES: dict[str, Rule] = {
     "tool-results-extra": conversation.tool_results_extra_violation,
     "tool-turns-separate": recorded.turn_mixing_violation,
     "tool-error-content": recorded.empty_error_result_violation,
+    "cache-point-placement": recorded.cache_point_placement_violation,
     # tools (conversation.py)
     "tool-config-required": conversation.tool_config_violation,
     "tool-names-unique": conversation.tool_names_violation,

@@ -8,6 +8,7 @@ cannot say them. Sources are cited per rule.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from ..catalog import FoundationModel
@@ -16,7 +17,9 @@ from ..generation.responders import Invocation
 from .conversation import media_blocks
 
 __all__ = [
+    "CACHE_POINT_AFTER_REASONING",
     "NO_S3_URI",
+    "cache_point_placement_violation",
     "empty_error_result_violation",
     "message_role_violation",
     "opens_with_empty_text",
@@ -36,6 +39,13 @@ NO_S3_URI = "This model doesn't support the s3Uri field. Remove s3Uri and try ag
 _STREAMS_DESPITE_CATALOG = re.compile(r"meta\.llama4-")
 
 _ROLES = ("user", "assistant")
+
+# Claude refuses a cache point right after a reasoning block: anomalyco/opencode#36517 and
+# strands-agents/harness-sdk#1820 (Claude Sonnet 4.6 with extended thinking, 2026).
+CACHE_POINT_AFTER_REASONING = (
+    "Cache point cannot be inserted after reasoning block. "
+    "Please remove the invalid cache point and try again."
+)
 
 # The families whose turns hold either conversation blocks or tool blocks, never both:
 # "messages.2.content: Conversation blocks and tool result blocks cannot be provided in the
@@ -154,4 +164,17 @@ def empty_error_result_violation(invocation: Invocation) -> str | None:
             ):
                 text = EMPTY_ERROR_RESULT.format(index=index, position=position)
                 return f"The model returned the following errors: {text}"
+    return None
+
+
+def cache_point_placement_violation(invocation: Invocation) -> str | None:
+    """Claude: a ``cachePoint`` may not directly follow a ``reasoningContent`` block."""
+    if invocation.model.family != "anthropic":
+        return None
+    for message in invocation.messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        blocks = [b for b in content or [] if isinstance(b, dict)]
+        for before, block in pairwise(blocks):
+            if "cachePoint" in block and "reasoningContent" in before:
+                return CACHE_POINT_AFTER_REASONING
     return None

@@ -12,6 +12,8 @@ import base64
 import json
 from typing import Any
 
+import pytest
+
 SONNET = "us.anthropic.claude-sonnet-4-5-20250929-v1:0"
 NOTES = "The warranty lasts two years. Returns are free within thirty days."
 
@@ -21,12 +23,13 @@ def body(document: dict[str, Any]) -> str:
     return json.dumps(
         {
             "anthropic_version": "bedrock-2023-05-31",
-            "max_tokens": 300,
+            "max_tokens": 60,
             "messages": [{"role": "user", "content": content}],
         }
     )
 
 
+@pytest.mark.slow  # three calls, one of them streamed: about 2 s in server mode
 def test_native_documents_are_read_and_cited(runtime: Any) -> None:
     pdf = {
         "type": "document",

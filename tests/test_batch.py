@@ -123,8 +123,9 @@ def test_a_job_moves_through_its_statuses_and_writes_output_line_by_line(aws: Aw
     assert bad_body["recordId"] == "REC0000004" and "modelOutput" not in bad_body
     assert bad_body["error"] == {
         "errorCode": 400,
-        "errorMessage": "Malformed input request: #: required key [anthropic_version] not found, "
-        "please reformat your input and try again.",
+        "errorMessage": "Malformed input request: #: subject must not be valid against schema "
+        '{"required":["messages"]}#: required key [max_tokens] not found'
+        "#: required key [anthropic_version] not found, please reformat your input and try again.",
     }
     manifest = json.loads(
         s3.get_object(Bucket="batch-out", Key=f"results/{job_id}/manifest.json.out")["Body"].read()

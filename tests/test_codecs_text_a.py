@@ -640,7 +640,11 @@ MALFORMED = {
         (LLAMA32, {"prompt": "x", "images": ["not base64!"]}, "#/images/0: expected base64 data"),
     ],
     "mistral": [
-        (MISTRAL_7B, {"messages": []}, "#: required key [prompt] not found"),
+        (
+            MISTRAL_7B,
+            {"messages": []},
+            "#: required key [prompt] not found#: extraneous key [messages] is not permitted",
+        ),
         (
             MISTRAL_7B,
             {"prompt": "x", "stop_sequences": []},

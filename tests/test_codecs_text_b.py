@@ -497,7 +497,8 @@ def test_nova_native_cache_points_report_token_count_fields(runtime: Any) -> Non
     body = nova_body(
         user("Question one"),
         system=[
-            {"text": "A long shared system prompt about policies."},
+            # Nova caches a prefix of at least 1,000 tokens (catalog/prompt_cache.json).
+            {"text": "A long shared system prompt about policies. " * 200},
             {"cachePoint": {"type": "default"}},
         ],
     )

@@ -139,14 +139,12 @@ def test_converse_counts_system_and_history_as_input(runtime: Any) -> None:
 
 
 def test_converse_cache_points_write_then_read(runtime: Any) -> None:
-    system = [
-        {"text": "A long shared system prompt about policies."},
-        {"cachePoint": {"type": "default"}},
-    ]
+    # Claude 3 Haiku caches a prefix of at least 2,048 tokens (catalog/prompt_cache.json).
+    prompt = "A long shared system prompt about policies. " * 400
+    system = [{"text": prompt}, {"cachePoint": {"type": "default"}}]
     # The template's tokens come first, so they are part of the cached prefix.
-    cached = count_tokens("A long shared system prompt about policies.") + framing_tokens(
-        "anthropic", 1, True, None
-    )
+    cached = count_tokens(prompt) + framing_tokens("anthropic", 1, True, None)
+    assert cached >= 2048
 
     first = runtime.converse(modelId=HAIKU, system=system, messages=[user("Question one")])
     second = runtime.converse(modelId=HAIKU, system=system, messages=[user("Question two")])
@@ -307,7 +305,7 @@ ASSISTANT = {"role": "assistant", "content": [{"text": "An answer."}]}
             "Try again with a conversation that starts with a user message.",
         ),
         (
-            [user("Hi"), user("Again")],
+            [user("Hi"), ASSISTANT, ASSISTANT],
             "A conversation must alternate between user and assistant roles. Make sure the "
             "conversation alternates between user and assistant roles and try again.",
         ),
@@ -316,7 +314,7 @@ ASSISTANT = {"role": "assistant", "content": [{"text": "An answer."}]}
             "The content field in the Message object at messages.2 is empty.",
         ),
         (
-            [user("Hi"), ASSISTANT, {"role": "user", "content": [{"text": "ok"}, {"text": "  "}]}],
+            [user("Hi"), ASSISTANT, {"role": "user", "content": [{"text": "ok"}, {"text": ""}]}],
             "The text field in the ContentBlock object at messages.2.content.1 is blank. "
             "Add text to the text field, and try again.",
         ),
@@ -329,6 +327,23 @@ def test_converse_enforces_conversation_rules(
     with pytest.raises(ClientError) as excinfo:
         runtime.converse(modelId=HAIKU, messages=messages)
     assert error_of(excinfo) == ("ValidationException", 400, message)
+
+
+@pytest.mark.parametrize(
+    "messages",
+    [
+        [user("Hi"), user("Again")],
+        [user("Hi"), ASSISTANT, {"role": "user", "content": [{"text": "ok"}, {"text": "\n"}]}],
+    ],
+    ids=["two-user-turns", "whitespace-text"],
+)
+def test_claude_relaxes_two_conversation_rules(runtime: Any, messages: list[Any]) -> None:
+    # Recorded for current Claude models (rules/conversation.py cites the sources); Nova keeps
+    # both refusals.
+    assert runtime.converse(modelId=HAIKU, messages=messages)["stopReason"] == "end_turn"
+    with pytest.raises(ClientError) as excinfo:
+        runtime.converse(modelId="amazon.nova-micro-v1:0", messages=messages)
+    assert error_of(excinfo)[0] == "ValidationException"
 
 
 def test_only_claude_accepts_a_conversation_that_opens_with_the_assistant(runtime: Any) -> None:

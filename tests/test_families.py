@@ -34,6 +34,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "llama": {"prompt": "Hi", "max_gen_len": 20},
     "mistral": {"prompt": "<s>[INST] Hi [/INST]", "max_tokens": 20},
     "mistral-chat": {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 20},
+    "cohere-command": {"prompt": "Hi", "max_tokens": 20},
     "cohere-command-r": {"message": "Hi", "max_tokens": 20},
     "ai21-jamba": {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 20},
     "deepseek": {"prompt": "Hi", "max_tokens": 20},

@@ -73,9 +73,10 @@ def test_history_is_bounded_and_clearable(aws: Aws, runtime: Any) -> None:
 
 def test_lenient_switch_waives_a_rule_and_records_it(aws: Aws, runtime: Any) -> None:
     controls = aws.controls()
-    # Two user turns in a row break the conversation rule (Claude may open with an assistant
-    # turn: pydantic-ai test_bedrock_anthropic_message_history_starting_with_response.yaml).
-    assistant_first = [user("Hello"), user("Hi")]
+    # Two assistant turns in a row break the conversation rule (Claude may take two user
+    # turns in a row: rules/conversation.py).
+    answer = {"role": "assistant", "content": [{"text": "Hello."}]}
+    assistant_first = [user("Hello"), answer, answer]
     with pytest.raises(ClientError):
         runtime.converse(modelId=HAIKU, messages=assistant_first)
 

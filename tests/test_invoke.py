@@ -89,7 +89,12 @@ def test_anthropic_stop_sequences_and_system_prompt(runtime: Any) -> None:
 
 def test_anthropic_cache_control_reports_cache_tokens(runtime: Any) -> None:
     system = [
-        {"type": "text", "text": "Long shared rules here.", "cache_control": {"type": "ephemeral"}}
+        # Claude 3 Haiku caches a prefix of at least 2,048 tokens (catalog/prompt_cache.json).
+        {
+            "type": "text",
+            "text": "Long shared rules here. " * 600,
+            "cache_control": {"type": "ephemeral"},
+        }
     ]
     request = claude(system=system, messages=[{"role": "user", "content": "Hi"}])
     first, _ = invoke(runtime, HAIKU, request)
@@ -129,25 +134,38 @@ def test_anthropic_accepts_images_and_tool_history(runtime: Any) -> None:
     assert int(headers["x-amzn-bedrock-input-token-count"]) == body["usage"]["input_tokens"]
 
 
+# A body with ``messages`` fails the legacy text-completion branch first, and every failure
+# is chained (docs/conformance.md "Chained schema errors").
+NOT = '#: subject must not be valid against schema {"required":["messages"]}'
 MALFORMED = [
-    ({"max_tokens": 10, "messages": []}, "#: required key [anthropic_version] not found"),
-    ({"anthropic_version": VERSION, "messages": []}, "#: required key [max_tokens] not found"),
+    ({"max_tokens": 10, "messages": []}, NOT + "#: required key [anthropic_version] not found"),
+    (
+        {"anthropic_version": VERSION, "messages": []},
+        NOT + "#: required key [max_tokens] not found",
+    ),
+    (
+        {"messages": [], "temperature": 1, "inferenceConfig": {}, "toolConfig": {}},
+        NOT
+        + "#: required key [max_tokens] not found#: required key [anthropic_version] not found"
+        + "#: extraneous key [toolConfig] is not permitted"
+        + "#: extraneous key [inferenceConfig] is not permitted",
+    ),
     ({"anthropic_version": VERSION, "max_tokens": 10}, "#: required key [messages] not found"),
     (
         {"anthropic_version": VERSION, "max_tokens": 10, "messages": [], "model": "claude"},
-        "#: extraneous key [model] is not permitted",
+        NOT + "#: extraneous key [model] is not permitted",
     ),
     (
         {"anthropic_version": "2023-01-01", "max_tokens": 10, "messages": []},
-        "#/anthropic_version: 2023-01-01 is not a valid enum value",
+        NOT + "#/anthropic_version: 2023-01-01 is not a valid enum value",
     ),
     (
         {"anthropic_version": VERSION, "max_tokens": "ten", "messages": []},
-        "#/max_tokens: expected type: Integer, found: String",
+        NOT + "#/max_tokens: expected type: Integer, found: String",
     ),
     (
         {"anthropic_version": VERSION, "max_tokens": 0, "messages": []},
-        "#/max_tokens: 0 is not greater or equal to 1",
+        NOT + "#/max_tokens: 0 is not greater or equal to 1",
     ),
     (
         {
@@ -155,7 +173,7 @@ MALFORMED = [
             "max_tokens": 10,
             "messages": [{"role": "bot", "content": "x"}],
         },
-        "#/messages/0/role: expected user or assistant",
+        NOT + "#/messages/0/role: bot is not a valid enum value",
     ),
     (
         {
@@ -163,13 +181,13 @@ MALFORMED = [
             "max_tokens": 10,
             "messages": [{"role": "user", "content": [{"type": "video"}]}],
         },
-        "#/messages/0/content/0/type: video is not a valid enum value",
+        NOT + "#/messages/0/content/0/type: video is not a valid enum value",
     ),
 ]
 
 
 @pytest.mark.parametrize(
-    ("body", "detail"), MALFORMED, ids=[d.split(":")[1].strip()[:30] for _, d in MALFORMED]
+    ("body", "detail"), MALFORMED, ids=[d.split("}")[-1][3:33] for _, d in MALFORMED]
 )
 def test_anthropic_rejects_malformed_bodies(
     runtime: Any, body: dict[str, Any], detail: str

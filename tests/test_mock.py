@@ -93,7 +93,8 @@ def test_s3_and_bedrock_work_together() -> None:
 
 
 def test_state_resets_between_mocks() -> None:
-    system = [{"text": "Shared prefix for caching."}, {"cachePoint": {"type": "default"}}]
+    # Claude 3 Haiku caches a prefix of at least 2,048 tokens (catalog/prompt_cache.json).
+    system = [{"text": "Shared prefix for caching. " * 600}, {"cachePoint": {"type": "default"}}]
 
     def cache_write() -> int:
         client = boto3.client("bedrock-runtime", region_name=REGION)

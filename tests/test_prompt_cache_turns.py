@@ -17,7 +17,7 @@ POINT = {"cachePoint": {"type": "default"}}
 
 
 def test_turn_two_reads_the_prefix_turn_one_wrote(runtime: Any) -> None:
-    first_turn = {"role": "user", "content": [{"text": "A long shared context. " * 40}, POINT]}
+    first_turn = {"role": "user", "content": [{"text": "A long shared context. " * 300}, POINT]}
     one = runtime.converse(modelId=SONNET, messages=[first_turn])["usage"]
     assert one["cacheReadInputTokens"] == 0 and one["cacheWriteInputTokens"] > 0
     assert one["cacheDetails"] == [{"ttl": "5m", "inputTokens": one["cacheWriteInputTokens"]}]
@@ -32,9 +32,23 @@ def test_turn_two_reads_the_prefix_turn_one_wrote(runtime: Any) -> None:
 
 def test_an_hour_ttl_is_reported_apart(runtime: Any) -> None:
     hour = {"cachePoint": {"type": "default", "ttl": "1h"}}
-    messages = [{"role": "user", "content": [{"text": "System-like context. " * 30}, hour]}]
+    messages = [{"role": "user", "content": [{"text": "System-like context. " * 300}, hour]}]
     usage = runtime.converse(modelId=SONNET, messages=messages)["usage"]
     assert usage["cacheDetails"] == [{"ttl": "1h", "inputTokens": usage["cacheWriteInputTokens"]}]
+
+
+def test_a_prefix_below_the_models_minimum_is_neither_written_nor_read(runtime: Any) -> None:
+    # Minimums per model: catalog/prompt_cache.json (Sonnet 4.5: 1,024; Haiku 4.5: 4,096).
+    short = [{"role": "user", "content": [{"text": "A short context. " * 20}, POINT]}]
+    for _ in range(2):
+        usage = runtime.converse(modelId=SONNET, messages=short)["usage"]
+        assert (usage["cacheReadInputTokens"], usage["cacheWriteInputTokens"]) == (0, 0)
+        assert "cacheDetails" not in usage
+    long = [{"role": "user", "content": [{"text": "A long shared context. " * 300}, POINT]}]
+    written = runtime.converse(modelId=SONNET, messages=long)["usage"]["cacheWriteInputTokens"]
+    assert 1024 <= written < 4096
+    haiku = runtime.converse(modelId="us.anthropic.claude-haiku-4-5-20251001-v1:0", messages=long)
+    assert haiku["usage"]["cacheWriteInputTokens"] == 0
 
 
 def test_invoke_model_sends_cache_headers(runtime: Any) -> None:

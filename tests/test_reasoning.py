@@ -180,6 +180,20 @@ GPT_OSS = "openai.gpt-oss-120b-1:0"
 NOVA_2 = "us.amazon.nova-2-lite-v1:0"
 
 
+def test_gpt_oss_native_stream_tags_each_reasoning_delta(runtime: Any) -> None:
+    # Bedrock's gpt-oss stream (CherryHQ/cherry-studio#10225): a role-only first chunk, then
+    # every reasoning delta inside its own <reasoning> tags, then the answer.
+    body = {"messages": [{"role": "user", "content": "Hi"}], "reasoning_effort": "low"}
+    whole = json.loads(runtime.invoke_model(modelId=GPT_OSS, body=json.dumps(body))["body"].read())
+    stream = runtime.invoke_model_with_response_stream(modelId=GPT_OSS, body=json.dumps(body))
+    deltas = [json.loads(e["chunk"]["bytes"])["choices"][0]["delta"] for e in stream["body"]]
+    assert deltas[0] == {"role": "assistant"}
+    tagged = [d["content"] for d in deltas if str(d.get("content", "")).startswith("<reasoning>")]
+    assert tagged and all(t.endswith("</reasoning>") for t in tagged)
+    thought = "".join(t[len("<reasoning>") : -len("</reasoning>")] for t in tagged)
+    assert whole["choices"][0]["message"]["content"].startswith(f"<reasoning>{thought}</reasoning>")
+
+
 def test_gpt_oss_reasons_first_without_a_signature_in_a_tool_loop(runtime: Any) -> None:
     # Recorded: pydantic-ai test_bedrock_thinking_true_openai_variant.yaml (reasoning first,
     # text only) and test_bedrock_thinking_false_openai_variant_silent_drop.yaml (always).
@@ -193,7 +207,9 @@ def test_gpt_oss_reasons_first_without_a_signature_in_a_tool_loop(runtime: Any) 
     assert set(reasoning["reasoningText"]) == {"text"}
     stream = runtime.converse_stream(modelId=GPT_OSS, messages=[question])["stream"]
     deltas = [e["contentBlockDelta"]["delta"] for e in stream if "contentBlockDelta" in e]
-    assert "reasoningContent" in deltas[0] and "text" in deltas[-1]
+    # The stream opens with an empty text delta (test_bedrock_model_stream_empty_text_delta.yaml).
+    assert deltas[0] == {"text": ""}
+    assert "reasoningContent" in deltas[1] and "text" in deltas[-1]
     call = {"toolUse": {"toolUseId": "call_1", "name": "get_weather", "input": {"city": "Oslo"}}}
     answer = {"toolResult": {"toolUseId": "call_1", "content": [{"text": "Sunny"}]}}
     second = runtime.converse(

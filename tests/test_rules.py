@@ -103,6 +103,7 @@ class Case:
 
 
 WEATHER_TURN = [user("Weather in Oslo?"), answers(tool_use("tooluse_A"))]
+LLAMA_33 = "us.meta.llama3-3-70b-instruct-v1:0"
 
 CASES = [
     Case(
@@ -115,7 +116,7 @@ CASES = [
     Case(
         "conversation",
         HAIKU,
-        {"messages": [user("Hi"), user("Again")]},
+        {"messages": [user("Hi"), answers({"text": "A"}), answers({"text": "B"})]},
         "A conversation must alternate between user and assistant roles. Make sure the "
         "conversation alternates between user and assistant roles and try again.",
     ),
@@ -191,6 +192,54 @@ CASES = [
         },
         "The number of toolResult blocks at messages.2.content exceeds the number of toolUse "
         "blocks of previous turn.",
+    ),
+    Case(
+        "tool-turns-separate",
+        LLAMA_33,
+        {
+            "messages": [
+                *WEATHER_TURN,
+                {"role": "user", "content": [tool_result("tooluse_A"), {"text": "Briefly."}]},
+            ],
+            "toolConfig": TOOLS,
+        },
+        "messages.2.content: Conversation blocks and tool result blocks cannot be provided in "
+        "the same turn.",
+    ),
+    Case(
+        "tool-error-content",
+        HAIKU,
+        {
+            "messages": [
+                *WEATHER_TURN,
+                {
+                    "role": "user",
+                    "content": [
+                        {"toolResult": {"toolUseId": "tooluse_A", "content": [], "status": "error"}}
+                    ],
+                },
+            ],
+            "toolConfig": TOOLS,
+        },
+        "The model returned the following errors: messages.2.content.0.tool_result: content "
+        "cannot be empty if `is_error` is true",
+    ),
+    Case(
+        "cache-point-placement",
+        HAIKU,
+        {
+            "messages": [
+                user("Hi"),
+                answers(
+                    {"reasoningContent": {"reasoningText": {"text": "Hm.", "signature": "s"}}},
+                    {"cachePoint": {"type": "default"}},
+                    {"text": "Hello."},
+                ),
+                user("Again"),
+            ]
+        },
+        "Cache point cannot be inserted after reasoning block. Please remove the invalid cache "
+        "point and try again.",
     ),
     Case(
         "tool-config-required",

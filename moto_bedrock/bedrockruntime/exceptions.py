@@ -27,6 +27,16 @@ class RuleViolation(ValidationException):
         self.rule = rule
 
 
+class MalformedInput(ValidationException):
+    """A native body's schema failure; ``detail`` is the text between the fixed words."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(
+            f"Malformed input request: {detail}, please reformat your input and try again."
+        )
+        self.detail = detail
+
+
 class ResourceNotFoundException(BedrockError):
     code = "ResourceNotFoundException"
 

@@ -33,7 +33,7 @@ from ..generation.inference import InferenceResult, PromptCache, finish, input_t
 from ..generation.reasoning import with_reasoning
 from ..generation.responders import DefaultResponder, Invocation, Responder
 from ..rules import CONVERSE_RULES, NATIVE_RULES, ValidationPolicy, enforce
-from ..rules.recorded import streams
+from ..rules.recorded import opens_with_empty_text, streams
 from ..wire.streaming import (
     Pacer,
     StreamFault,
@@ -326,7 +326,7 @@ class BedrockRuntimeBackend(BaseBackend):
                 else None
             )
             events: Iterable[dict[str, Any]] = iter_converse_stream_events(
-                result, extra, settings, router
+                result, extra, settings, router, opens_with_empty_text(model)
             )
             if self.control_plane.invocation_logging.config is not None:
                 # The log record holds the whole stream and is written before it is sent.
@@ -519,6 +519,8 @@ class BedrockRuntimeBackend(BaseBackend):
             result = self._guarded_native(record, invocation, guard, tag_suffix)
             make_id = self._make_id(json.dumps(native, sort_keys=True, default=str))
             response = codec.render_response(result, model, make_id)
+            if hasattr(codec, "echoed"):  # request fields a family's response repeats
+                response.update(codec.echoed(native))
             if guard is not None:
                 response.update(guard.native_fields())
             record.bodies["output"] = response

@@ -14,6 +14,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from ..catalog.caching import minimum_cache_tokens
 from .framing import framing_tokens
 from .responders import Invocation, Reply
 from .tokens import count_tokens, truncate_tokens
@@ -185,6 +186,19 @@ def _ttl(block: dict[str, Any]) -> str:
     return ttl if ttl in ("5m", "1h") else "5m"
 
 
+def _large_enough(
+    invocation: Invocation, parts: list[tuple[int, bool, Any]], points: list[int]
+) -> list[int]:
+    """The checkpoints whose whole prefix holds at least the model's minimum of tokens.
+
+    The whole prefix, not the part since the previous checkpoint: a recorded second turn
+    (test_bedrock_cache_messages_with_document_as_last_content.yaml) writes a 236-token
+    extension past a 1,712-token prefix on Sonnet 4.5, whose minimum is 1,024.
+    """
+    minimum = minimum_cache_tokens(invocation.model.model_id)
+    return [p for p in points if sum(tokens for tokens, _, _ in parts[:p]) >= minimum]
+
+
 def _usage(invocation: Invocation, output_tokens: int, cache: PromptCache) -> dict[str, Any]:
     """Token usage, with prompt caching as Bedrock counts it.
 
@@ -193,13 +207,17 @@ def _usage(invocation: Invocation, output_tokens: int, cache: PromptCache) -> di
     the rest, up to its last cache point. As recorded: pydantic/pydantic-ai tests/models/
     cassettes/test_bedrock/test_bedrock_cache_messages_with_document_as_last_content.yaml
     (turn 1 writes 1712; turn 2 reads 1712 and writes 236). Claude also reports the written
-    tokens by TTL in ``cacheDetails``. Bedrock has a minimum prefix size per model (1,024
-    tokens for most Claude models); we do not apply it, so small prompts exercise the path.
+    tokens by TTL in ``cacheDetails``. A checkpoint that adds fewer tokens than the model's
+    minimum (``catalog/prompt_cache.json``: 1,024 for most Claude models) is neither written
+    nor read, and the request reports zeros, as Bedrock's prompt-caching guide says.
     """
     parts = _prompt_parts(invocation)
     total_input = sum(tokens for tokens, _, _ in parts)
     usage: dict[str, Any] = {"inputTokens": total_input, "outputTokens": output_tokens}
     points = [i for i, (_, is_point, _) in enumerate(parts) if is_point]
+    if points:
+        usage["cacheReadInputTokens"] = usage["cacheWriteInputTokens"] = 0
+        points = _large_enough(invocation, parts, points)
     if points:
         sizes = [sum(tokens for tokens, _, _ in parts[:point]) for point in points]
         keys = [_prefix_key(invocation, parts[:point]) for point in points]

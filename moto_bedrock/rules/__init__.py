@@ -53,6 +53,9 @@ RULES: dict[str, Rule] = {
     "tool-ids-unique": conversation.tool_ids_violation,
     "tool-results-missing": conversation.tool_results_missing_violation,
     "tool-results-extra": conversation.tool_results_extra_violation,
+    "tool-turns-separate": recorded.turn_mixing_violation,
+    "tool-error-content": recorded.empty_error_result_violation,
+    "cache-point-placement": recorded.cache_point_placement_violation,
     # tools (conversation.py)
     "tool-config-required": conversation.tool_config_violation,
     "tool-names-unique": conversation.tool_names_violation,

@@ -8,17 +8,24 @@ cannot say them. Sources are cited per rule.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 from ..catalog import FoundationModel
+from ..generation.codecs.anthropic import EMPTY_ERROR_RESULT
 from ..generation.responders import Invocation
 from .conversation import media_blocks
 
 __all__ = [
+    "CACHE_POINT_AFTER_REASONING",
     "NO_S3_URI",
+    "cache_point_placement_violation",
+    "empty_error_result_violation",
     "message_role_violation",
+    "opens_with_empty_text",
     "s3_source_violation",
     "streams",
+    "turn_mixing_violation",
 ]
 
 # Claude refuses media with an S3 source, in a message or in a tool result: pydantic/pydantic-ai
@@ -33,12 +40,38 @@ _STREAMS_DESPITE_CATALOG = re.compile(r"meta\.llama4-")
 
 _ROLES = ("user", "assistant")
 
+# Claude refuses a cache point right after a reasoning block: anomalyco/opencode#36517 and
+# strands-agents/harness-sdk#1820 (Claude Sonnet 4.6 with extended thinking, 2026).
+CACHE_POINT_AFTER_REASONING = (
+    "Cache point cannot be inserted after reasoning block. "
+    "Please remove the invalid cache point and try again."
+)
+
+# The families whose turns hold either conversation blocks or tool blocks, never both:
+# "messages.2.content: Conversation blocks and tool result blocks cannot be provided in the
+# same turn." (browser-use/browser-use#710, Llama 3.3 and Mistral Large, 2025) and "...tool
+# use blocks..." (langchain-ai/langchain-aws#274, Meta, 2024; quarkiverse/quarkus-langchain4j
+# #1983, 2025). Claude, Nova (1 and 2) and Kimi take both in one turn (pydantic-ai cassettes).
+_SEPARATE_TOOL_TURNS = ("llama", "mistral", "mistral-chat")
+_TOOL_BLOCKS = {"toolResult": "tool result", "toolUse": "tool use"}
+_TOOL_RESULT_MEDIA = ("document", "video")
+
 
 def streams(model: FoundationModel) -> bool:
     """Whether the model answers ConverseStream and InvokeModelWithResponseStream."""
     return model.response_streaming_supported or bool(
         _STREAMS_DESPITE_CATALOG.match(model.model_id)
     )
+
+
+def opens_with_empty_text(model: FoundationModel) -> bool:
+    """gpt-oss ConverseStream answers open with an empty text block before the reasoning.
+
+    Recorded: pydantic/pydantic-ai tests/models/cassettes/test_bedrock/
+    test_bedrock_model_stream_empty_text_delta.yaml (gpt-oss-120b, 2026): delta ``""`` at
+    index 0 and its stop, reasoning at 1, the answer at 2. Converse itself has no such block.
+    """
+    return model.model_id.startswith("openai.gpt-oss-")
 
 
 def message_role_violation(invocation: Invocation) -> str | None:
@@ -66,9 +99,82 @@ def _has_s3(body: dict[str, Any]) -> bool:
 
 
 def s3_source_violation(invocation: Invocation) -> str | None:
+    """Media with an S3 source where the model refuses it (recorded per family).
+
+    Claude: an image answers :data:`NO_S3_URI`; a document answers the Anthropic schema's
+    "source.type: Field required" (pydantic/pydantic-ai tests/models/cassettes/
+    test_multimodal_tool_returns/test_multimodal_tool_return_matrix[tool_return_content-
+    uploaded_file-document-bedrock_claude].yaml, 2026). Nova 2: a document or video inside
+    a toolResult fails Nova's own schema (the ``[direct-uploaded_file-document/video-
+    bedrock_nova2]`` cassettes, 2026).
+    """
+    family = invocation.model.family
+    nova_2 = invocation.model.model_id.startswith("amazon.nova-2-")
+    for kind, path, body in media_blocks(invocation.messages):
+        if not _has_s3(body):
+            continue
+        if family == "anthropic" and kind == "image":
+            return NO_S3_URI
+        if family == "anthropic" and kind == "document" and "toolResult" not in path:
+            return f"The model returned the following errors: {path}.document.source.type: Field required"
+        if nova_2 and kind in _TOOL_RESULT_MEDIA and "toolResult" in path:
+            where = "/".join(path.split(".toolResult")[0].split("."))
+            return (
+                "The model returned the following errors: Malformed input request: "
+                f"#/{where}: extraneous key [toolResult] is not permitted, please reformat "
+                "your input and try again."
+            )
+    return None
+
+
+def turn_mixing_violation(invocation: Invocation) -> str | None:
+    """Llama and Mistral: a turn holds conversation blocks or tool blocks, not both."""
+    if invocation.model.family not in _SEPARATE_TOOL_TURNS:
+        return None
+    for index, message in enumerate(invocation.messages):
+        content = message.get("content") if isinstance(message, dict) else None
+        kinds = {next(iter(b)) for b in content or [] if isinstance(b, dict) and b}
+        for block, words in _TOOL_BLOCKS.items():
+            if block in kinds and kinds - set(_TOOL_BLOCKS):
+                return (
+                    f"messages.{index}.content: Conversation blocks and {words} blocks cannot "
+                    "be provided in the same turn."
+                )
+    return None
+
+
+def empty_error_result_violation(invocation: Invocation) -> str | None:
+    """Claude: a toolResult with status ``error`` must carry content.
+
+    Anthropic's text, quoted from Bedrock for Claude Sonnet 4.5 on the native body (an
+    agent benchmark's failure analysis: "messages.14.content.0.tool_result: content cannot
+    be empty if `is_error` is true"); on Converse it is wrapped as the model's error, as
+    Claude's other schema texts are (the wrapping is inferred, unverified).
+    """
     if invocation.model.family != "anthropic":
         return None
-    for kind, _, body in media_blocks(invocation.messages):
-        if kind == "image" and _has_s3(body):
-            return NO_S3_URI
+    for index, message in enumerate(invocation.messages):
+        content = message.get("content") if isinstance(message, dict) else None
+        for position, block in enumerate(content or []):
+            result = block.get("toolResult") if isinstance(block, dict) else None
+            if (
+                isinstance(result, dict)
+                and result.get("status") == "error"
+                and not result.get("content")
+            ):
+                text = EMPTY_ERROR_RESULT.format(index=index, position=position)
+                return f"The model returned the following errors: {text}"
+    return None
+
+
+def cache_point_placement_violation(invocation: Invocation) -> str | None:
+    """Claude: a ``cachePoint`` may not directly follow a ``reasoningContent`` block."""
+    if invocation.model.family != "anthropic":
+        return None
+    for message in invocation.messages:
+        content = message.get("content") if isinstance(message, dict) else None
+        blocks = [b for b in content or [] if isinstance(b, dict)]
+        for before, block in pairwise(blocks):
+            if "cachePoint" in block and "reasoningContent" in before:
+                return CACHE_POINT_AFTER_REASONING
     return None

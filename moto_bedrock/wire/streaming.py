@@ -250,13 +250,21 @@ def iter_converse_stream_events(
     additional_fields: dict[str, Any] | None,
     settings: StreamSettings,
     trace: dict[str, Any] | None = None,
+    empty_text_first: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """The ConverseStream events for ``result``, made one at a time as they are taken.
 
     ``trace`` (a prompt router's) joins the result's own (a guardrail's) in the metadata.
+    ``empty_text_first``: the stream opens with an empty text block (delta ``""``, then its
+    stop) before the result's blocks, which follow at the next indexes, as gpt-oss streams do.
     """
     yield {"messageStart": {"role": "assistant"}}
-    for index, block in enumerate(result.content):
+    blocks = [{"text": ""}, *result.content] if empty_text_first else result.content
+    for index, block in enumerate(blocks):
+        if empty_text_first and index == 0:  # one empty delta, then the block's stop
+            yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": {"text": ""}}}
+            yield {"contentBlockStop": {"contentBlockIndex": index}}
+            continue
         yield from _block_events(index, block, settings)
     stop: dict[str, Any] = {"stopReason": result.stop_reason}
     if additional_fields is not None:

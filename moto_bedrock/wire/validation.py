@@ -146,7 +146,9 @@ class _Collector:
     def add(self, shape: Shape, value: Any, path: str, constraint: str) -> None:
         if value is None:
             shown = "Value null"
-        elif shape.metadata.get("sensitive"):
+        elif shape.metadata.get("sensitive") or shape.type_name == "list":
+            # Bedrock leaves a list's value out: "Value at 'toolConfig.tools' failed ..."
+            # (genkit-ai/aws-bedrock-js-plugin#43, Portkey-AI/gateway#1124).
             shown = "Value"
         else:
             shown = f"Value '{_render(value)}'"

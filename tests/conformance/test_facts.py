@@ -10,7 +10,12 @@ A row is a JSON object on one line:
 ``request``   the exact JSON body that was sent;
 ``expect``    what Bedrock answered, as checks (see ``check`` below);
 ``recorded``  (optional) when, if the recording says;
-``xfail``     (optional) why the emulator does not agree yet (strict: a pass fails the row).
+``xfail``     (optional) why the emulator does not agree yet (strict: a pass fails the row);
+``setup``     (optional) resources the recording's account held, created first:
+              ``{"application_profile": "<foundation model id>"}`` and/or
+              ``{"guardrail": {}}``; ``${application_profile}`` (the new profile's ARN) and
+              ``${guardrail}`` (the new guardrail's id) in ``model`` or ``request`` are
+              replaced by them.
 
 Adding a fact is adding one line. Requests go over raw signed HTTP, so the body is
 exactly what the recording shows (boto3 would re-encode blobs).
@@ -27,7 +32,7 @@ from urllib.parse import quote
 import pytest
 from botocore.eventstream import EventStreamBuffer
 
-from tests.conftest import Aws, signed_request
+from tests.conftest import REGION, Aws, signed_request
 
 TABLE = Path(__file__).with_name("facts.jsonl")
 ROWS: list[dict[str, Any]] = [
@@ -145,8 +150,33 @@ def _at(document: Any, pointer: str) -> Any:
     return node
 
 
+def _set_up(aws: Aws, row: dict[str, Any]) -> dict[str, Any]:
+    """The row with its ``setup`` resources created and their placeholders filled in."""
+    setup = row.get("setup")
+    if not setup:
+        return row
+    control = aws.client("bedrock")
+    text = json.dumps({"model": row["model"], "request": row["request"]})
+    if "application_profile" in setup:
+        source = f"arn:aws:bedrock:{REGION}::foundation-model/{setup['application_profile']}"
+        arn = control.create_inference_profile(
+            inferenceProfileName=row["id"][:64], modelSource={"copyFrom": source}
+        )["inferenceProfileArn"]
+        text = text.replace("${application_profile}", arn)
+    if "guardrail" in setup:
+        guardrail = control.create_guardrail(
+            name=row["id"][:50],
+            blockedInputMessaging="Blocked.",
+            blockedOutputsMessaging="Blocked.",
+            wordPolicyConfig={"wordsConfig": [{"text": "xyzzy"}]},
+        )["guardrailId"]
+        text = text.replace("${guardrail}", guardrail)
+    return {**row, **json.loads(text)}
+
+
 @pytest.mark.parametrize("row", _params())
 def test_fact(aws: Aws, row: dict[str, Any]) -> None:
+    row = _set_up(aws, row)
     url = f"{aws.runtime_url()}/model/{quote(row['model'], safe='')}/{row['op']}"
     body = json.dumps(row["request"])
     response = signed_request("POST", url, body, {"content-type": "application/json"})

@@ -9,7 +9,8 @@ Three kinds of codec module, found by family name (``nova-canvas`` → ``nova_ca
   ``render_stream(result, model, make_id, pieces) -> Iterator[dict]`` (the native stream
   objects, made as they are taken, without the final invocation metrics, which the
   backend adds to the last) and
-  ``delta_text(chunk) -> str | None`` (the text a stream object carries, for pacing);
+  ``delta_text(chunk) -> str | None`` (the text a stream object carries, for pacing),
+  and optionally ``echoed(body) -> dict`` (request fields the response repeats);
 * **embedding** codecs define ``embed(body, model) -> (response, input_tokens)``;
 * **image** codecs define ``generate(body, model) -> (response, input_tokens)``;
 * **rerank** codecs define ``rerank(body, model) -> (response, input_tokens)``.
@@ -28,11 +29,12 @@ from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
-from ...bedrockruntime.exceptions import ValidationException
+from ...bedrockruntime.exceptions import MalformedInput, ValidationException
 from ..inference import InferenceResult
 
 __all__ = [
     "MakeId",
+    "MalformedInput",
     "NativeRequest",
     "Pieces",
     "answer_whole",
@@ -64,11 +66,9 @@ def reply_text(result: InferenceResult) -> str:
     return "".join(str(block["text"]) for block in result.content if "text" in block)
 
 
-def malformed(detail: str) -> ValidationException:
+def malformed(detail: str) -> MalformedInput:
     """Bedrock's JSON-schema style rejection of a native body."""
-    return ValidationException(
-        f"Malformed input request: {detail}, please reformat your input and try again."
-    )
+    return MalformedInput(detail)
 
 
 def titan_too_many_tokens(limit: int, count: int) -> ValidationException:

@@ -386,7 +386,11 @@ def stream(
     if reasoning and not dialect.reasoning_tags:
         deltas.append({"reasoning_content": piece} for piece in pieces(reasoning))
     elif reasoning:
-        text = f"<reasoning>{reasoning}</reasoning>{text}"
+        # gpt-oss wraps every reasoning delta in its own tags, after a role-only first chunk
+        # (Bedrock's OpenAI-compatible stream for gpt-oss-120b, quoted raw in
+        # CherryHQ/cherry-studio#10225, 2025-09).
+        deltas.append([{"role": "assistant"}])
+        deltas.append({"content": f"<reasoning>{piece}</reasoning>"} for piece in pieces(reasoning))
     if text:
         deltas.append({"content": piece} for piece in pieces(text))
     calls = enumerate(tool_calls(result))

@@ -16,7 +16,13 @@ failure text wrapped by :func:`~moto_bedrock.generation.codecs.malformed`:
   ``V is not greater or equal to N`` / ``less or equal to``; ``V is not a multiple of N``;
   ``expected minLength: N, actual: M`` (and ``maxLength``); ``string [V] does not match
   pattern P``; ``expected minimum item count: N, found: M`` (and ``maximum``);
-  ``required key [K] not found``; ``extraneous key [K] is not permitted``.
+  ``required key [K] not found``; ``extraneous key [K] is not permitted``;
+* several failures of one object are **chained**: Bedrock joins every failure text with no
+  separator (``#: required key [prompt] not found#: extraneous key [input] is not
+  permitted``). Missing keys come first, in the schema's ``required`` order; then keys the
+  schema does not know, in the order a ``java.util.HashMap`` of the body's keys iterates
+  them (the parser behind the validator keeps members in one), which is why
+  ``toolConfig`` is reported before ``inferenceConfig`` (:func:`java_key_order`).
 
 Two ways to validate, with the same texts:
 
@@ -53,6 +59,7 @@ __all__ = [
     "count_failure",
     "enum_failure",
     "is_type",
+    "java_key_order",
     "json_type",
     "key_failures",
     "length_failure",
@@ -173,13 +180,42 @@ def count_failure(
     return None
 
 
+def _java_string_hash(text: str) -> int:
+    value = 0
+    for unit in text.encode("utf-16-be").hex(" ", 2).split():  # Java hashes UTF-16 units
+        value = (31 * value + int(unit, 16)) & 0xFFFFFFFF
+    return value
+
+
+def java_key_order(keys: Iterable[str]) -> list[str]:
+    """``keys`` in the order a ``java.util.HashMap`` holding them iterates them.
+
+    The table has 16 buckets, doubled while the map is over three quarters full; a key's
+    bucket is its spread ``String.hashCode()`` masked by the table size; keys sharing a
+    bucket stay in insertion order (a short collision list).
+    """
+    listed = list(dict.fromkeys(keys))
+    size = 16
+    while len(listed) > size * 3 // 4:
+        size *= 2
+
+    def bucket(key: str) -> int:
+        hashed = _java_string_hash(key)
+        return (hashed ^ (hashed >> 16)) & (size - 1)
+
+    return sorted(listed, key=bucket)  # sorted() is stable: insertion order within a bucket
+
+
 def key_failures(
     obj: dict[str, Any], path: str, required: Iterable[str], known: Collection[str] | None
 ) -> list[str]:
-    """Missing required keys (in order), then keys outside ``known`` (sorted; None: any)."""
+    """Missing required keys (in order), then keys outside ``known`` (None: any key).
+
+    Unknown keys are listed in :func:`java_key_order` of all of ``obj``'s keys.
+    """
     found = [at(path, f"required key [{key}] not found") for key in required if key not in obj]
     if known is not None:
-        extra = sorted(set(obj) - set(known))
+        extra = [key for key in java_key_order(obj) if key not in known]
         found += [at(path, f"extraneous key [{key}] is not permitted") for key in extra]
     return found
 
@@ -200,9 +236,9 @@ def check_type(value: Any, expected: str, path: str) -> None:
 def check_keys(
     obj: dict[str, Any], path: str, required: Iterable[str], known: Collection[str] | None
 ) -> None:
-    """Required keys first, then keys outside ``known`` (None: any key is allowed)."""
+    """Required keys first, then keys outside ``known`` (None: any key), all chained."""
     failures = key_failures(obj, path, required, known)
-    _reject(failures[0] if failures else None)
+    _reject("".join(failures) if failures else None)
 
 
 def check_enum(value: Any, allowed: Iterable[Any], path: str) -> None:

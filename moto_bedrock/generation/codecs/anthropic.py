@@ -13,9 +13,10 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
+from ...bedrockruntime.exceptions import ValidationException
 from ...catalog import FoundationModel
 from ..inference import InferenceResult
-from . import MakeId, NativeRequest, malformed
+from . import MakeId, MalformedInput, NativeRequest, malformed
 from ._schema import array, check_enum, check_keys, check_range, check_type
 
 ANTHROPIC_VERSION = "bedrock-2023-05-31"
@@ -42,12 +43,30 @@ KNOWN_KEYS = {
     # Vercel AI SDK's generateObject on Claude; see generation/responders.structured_output.
     "output_config",
 }
+#: Bedrock's Claude schema also admits the legacy text-completion body, which must not
+#: carry ``messages``; a Messages API body that fails is reported with that branch's failure
+#: first, then every failure of the Messages API schema (five recorded errors, 2024-2026:
+#: docs/conformance.md "Chained schema errors").
+NOT_A_COMPLETION = '#: subject must not be valid against schema {"required":["messages"]}'
+_REQUIRED = ("max_tokens", "anthropic_version", "messages")
+#: Anthropic's refusal of an error tool result without content, as Bedrock passes it on
+#: for Claude Sonnet 4.5 (docs/conformance.md; rules/recorded.py for Converse).
+EMPTY_ERROR_RESULT = (
+    "messages.{index}.content.{position}.tool_result: content cannot be empty if `is_error` is true"
+)
 _STOP_REASONS = {
     "end_turn": "end_turn",
     "max_tokens": "max_tokens",
     "stop_sequence": "stop_sequence",
     "tool_use": "tool_use",
 }
+
+
+def _check_error_results(content: Any, index: int) -> None:
+    for position, block in enumerate(content if isinstance(content, list) else []):
+        failed = isinstance(block, dict) and block.get("is_error") is True
+        if failed and block.get("type") == "tool_result" and not block.get("content"):
+            raise ValidationException(EMPTY_ERROR_RESULT.format(index=index, position=position))
 
 
 def _model_name(model: FoundationModel) -> str:
@@ -73,6 +92,38 @@ def _image(block: dict[str, Any], path: str) -> dict[str, Any]:
     return {"image": {"format": media_type.split("/")[-1], "source": {"bytes": data}}}
 
 
+_DOCUMENT_FORMATS = {"application/pdf": "pdf", "text/plain": "txt"}
+
+
+def _document(block: dict[str, Any], path: str) -> dict[str, Any]:
+    """A native ``document`` block as a Converse one (base64 PDF, or plain text).
+
+    Anthropic's Messages shapes (``source.type`` ``base64`` with ``media_type``
+    ``application/pdf``, or ``text`` with ``text/plain``; ``title``; ``citations.enabled``);
+    Bedrock passes them to Claude unchanged.
+    """
+    source = block.get("source")
+    kind = source.get("type") if isinstance(source, dict) else None
+    if not isinstance(source, dict) or kind not in ("base64", "text"):
+        raise malformed(f"{path}/source: expected a base64 or text document source")
+    media_type = str(source.get("media_type", "application/pdf" if kind == "base64" else ""))
+    data = source.get("data")
+    check_type(data, "String", f"{path}/source/data")
+    document: dict[str, Any] = {"name": str(block.get("title") or "document")}
+    if kind == "text":
+        document.update(format="txt", source={"text": data})
+    else:
+        try:
+            raw = base64.b64decode(str(data), validate=True)
+        except (binascii.Error, ValueError):
+            raise malformed(f"{path}/source/data: expected base64 data") from None
+        document.update(format=_DOCUMENT_FORMATS.get(media_type, "pdf"), source={"bytes": raw})
+    citations = block.get("citations")
+    if isinstance(citations, dict) and citations.get("enabled") is True:
+        document["citations"] = {"enabled": True}
+    return {"document": document}
+
+
 def _content(value: Any, path: str) -> list[dict[str, Any]]:
     if isinstance(value, str):
         return [{"text": value}]
@@ -86,6 +137,8 @@ def _content(value: Any, path: str) -> list[dict[str, Any]]:
             blocks.append({"text": str(block.get("text", ""))})
         elif kind == "image":
             blocks.append(_image(block, where))
+        elif kind == "document":
+            blocks.append(_document(block, where))
         elif kind == "tool_use":
             blocks.append(
                 {
@@ -117,7 +170,16 @@ def _content(value: Any, path: str) -> list[dict[str, Any]]:
 
 def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest:
     """Check a Messages API body the way Bedrock does and translate it."""
-    check_keys(body, "#", ("anthropic_version", "max_tokens", "messages"), KNOWN_KEYS)
+    try:
+        return _parse(body)
+    except MalformedInput as failure:
+        if "messages" not in body:
+            raise
+        raise malformed(NOT_A_COMPLETION + failure.detail) from None
+
+
+def _parse(body: dict[str, Any]) -> NativeRequest:
+    check_keys(body, "#", _REQUIRED, KNOWN_KEYS)
     check_enum(body["anthropic_version"], ANTHROPIC_VERSIONS, "#/anthropic_version")
     max_tokens = body["max_tokens"]
     check_type(max_tokens, "Integer", "#/max_tokens")
@@ -126,9 +188,12 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
 
     messages = []
     for index, message in enumerate(body["messages"]):
-        if not isinstance(message, dict) or message.get("role") not in ("user", "assistant"):
-            raise malformed(f"#/messages/{index}/role: expected user or assistant")
-        content = _content(message.get("content", []), f"#/messages/{index}/content")
+        where = f"#/messages/{index}"
+        check_type(message, "JSONObject", where)
+        check_keys(message, where, ("role", "content"), None)
+        check_enum(message["role"], ("user", "assistant"), f"{where}/role")
+        content = _content(message["content"], f"{where}/content")
+        _check_error_results(message["content"], index)
         messages.append({"role": message["role"], "content": content})
 
     system: list[dict[str, Any]] = []
@@ -188,7 +253,30 @@ def _native_block(block: dict[str, Any]) -> dict[str, Any]:
             "thinking": reasoning.get("text", ""),
             "signature": reasoning.get("signature", ""),
         }
+    if "citationsContent" in block:
+        cited = block["citationsContent"]
+        text = "".join(str(p.get("text", "")) for p in cited.get("content", []))
+        return {"type": "text", "text": text, "citations": _native_citations(cited)}
     return {"type": "text", "text": block.get("text", "")}
+
+
+def _native_citations(cited: dict[str, Any]) -> list[dict[str, Any]]:
+    """Converse citations in Anthropic's ``char_location`` shape (text documents)."""
+    out = []
+    for citation in cited.get("citations", []):
+        where = citation.get("location", {}).get("documentChar", {})
+        quoted = "".join(str(p.get("text", "")) for p in citation.get("sourceContent", []))
+        out.append(
+            {
+                "type": "char_location",
+                "cited_text": quoted,
+                "document_index": where.get("documentIndex", 0),
+                "document_title": citation.get("title"),
+                "start_char_index": where.get("start", 0),
+                "end_char_index": where.get("end", 0),
+            }
+        )
+    return out
 
 
 def render_response(
@@ -245,6 +333,9 @@ def render_stream(
             yield ({"type": "content_block_start", "index": index, "content_block": opening})
             for piece in pieces(native["text"]):
                 delta = {"type": "text_delta", "text": piece}
+                yield ({"type": "content_block_delta", "index": index, "delta": delta})
+            for citation in native.get("citations", []):
+                delta = {"type": "citations_delta", "citation": citation}
                 yield ({"type": "content_block_delta", "index": index, "delta": delta})
         yield ({"type": "content_block_stop", "index": index})
     yield (

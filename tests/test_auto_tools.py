@@ -99,6 +99,38 @@ def test_numbers_and_quoted_text_fill_the_arguments(runtime: Any) -> None:
     assert search == {**search, "name": "search_docs", "input": {"query": "rate limits"}}
 
 
+CALCULATOR = {
+    "toolSpec": {
+        "name": "calculator",  # no description, as the Vercel AI SDK sends it
+        "inputSchema": {
+            "json": {
+                "type": "object",
+                "properties": {"expression": {"type": "string"}},
+                "required": ["expression"],
+            }
+        },
+    }
+}
+
+
+def test_an_expression_argument_takes_the_arithmetic_in_the_message(runtime: Any) -> None:
+    # The Vercel AI SDK's e2e suite: "What is 2+2? Use the calculator tool to compute this."
+    # with a tool that has no description, expecting the input {"expression": "2+2"}.
+    message = "What is 2+2? Use the calculator tool to compute this."
+    call = only_tool_use(
+        runtime.converse(
+            modelId=SONNET, messages=[user(message)], toolConfig={"tools": [CALCULATOR]}
+        )
+    )
+    assert call["name"] == "calculator" and call["input"] == {"expression": "2+2"}
+
+
+def test_arithmetic_alone_picks_the_tool_taking_an_expression() -> None:
+    # strands' tests_integ: "What is 123 + 456?" has no word naming the calculator.
+    assert auto_tool_choice([CALCULATOR["toolSpec"]], "What is 123 + 456?") == "calculator"
+    assert auto_tool_choice([MULTIPLY["toolSpec"]], "What is 123 + 456?") is None
+
+
 def test_the_stream_makes_the_same_call(runtime: Any) -> None:
     messages = [user("Multiply 6 by 7")]
     call = only_tool_use(runtime.converse(modelId=HAIKU, messages=messages, toolConfig=TOOLS))
@@ -188,7 +220,9 @@ def test_values_found_in_a_message() -> None:
         "quoted": ["big apple", "fun facts"],
         "names": ["Ada Lovelace", "New York"],
         "places": ["New York"],
+        "expressions": [],
     }
+    assert message_values("What is 2+2, or (3 * 4) / 2?")["expressions"] == ["2+2", "(3 * 4) / 2"]
 
 
 def test_values_only_replace_where_the_schema_allows() -> None:

@@ -9,7 +9,8 @@ Both the choice and the arguments are deterministic and documented in ``docs/too
   name and description. Two words match when they are equal or share their first five
   letters ("calculate" and "calculator"). A name word counts 2, a description word 1; the
   tool with the highest score is called if the score is at least :data:`MIN_SCORE`, the
-  first offered one on a tie.
+  first offered one on a tie. A message holding arithmetic ("123 + 456") adds
+  :data:`MIN_SCORE` to every tool with an expression-like property (``expression``...).
 * **Arguments.** The schema-valid input the synthesizer makes for the tool is the base.
   Then each top-level property takes a value found in the message when its type allows it
   and the value validates (an optional property the draft left out is added only for a
@@ -17,8 +18,9 @@ Both the choice and the arguments are deterministic and documented in ``docs/too
   ``number`` the message's numbers in order; for strings a capitalised name after "in",
   "at", "to", "from" or "near" when the property is place-like (``city``, ``location``...),
   a capitalised name when it is person-like (``name``, ``user``...), the quoted text or the
-  whole message when it is query-like (``query``, ``text``...), and otherwise quoted text,
-  then capitalised names, in order.
+  whole message when it is query-like (``query``, ``text``...), the arithmetic written in
+  the message ("2+2", "(3 * 4) / 2") when it is expression-like (``expression``,
+  ``formula``...), and otherwise quoted text, then capitalised names, in order.
 """
 
 from __future__ import annotations
@@ -58,9 +60,12 @@ _PLACE = frozenset(
     "city town location place destination origin country region address where state area".split()
 )
 _PERSON = frozenset("name person user username author who recipient owner customer".split())
+_EXPRESSION = frozenset("expression expr formula equation math calculation arithmetic".split())
 _QUERY = frozenset("query search q question prompt text message topic keywords term input".split())
 
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\w)")
+_OPERAND = r"\(*-?\d+(?:\.\d+)?\)*"
+_ARITHMETIC = re.compile(rf"{_OPERAND}(?:\s*[-+*/^%×÷]\s*{_OPERAND})+")
 _QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|(?<!\w)'([^'\n]{1,200})'(?!\w)")
 _NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|for)\s+$")
@@ -87,16 +92,27 @@ def _score(spec: dict[str, Any], words: list[str]) -> int:
     return 2 * named + described
 
 
+def _takes_expression(spec: dict[str, Any]) -> bool:
+    schema = spec["inputSchema"].get("json")
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return False
+    return any(isinstance(name, str) and name.lower() in _EXPRESSION for name in properties)
+
+
 def auto_tool_choice(tools: list[dict[str, Any]], message: str) -> str | None:
     """The name of the tool that best fits ``message``, or None when none scores enough."""
     words = _split(message)
-    if not words:
+    arithmetic = _ARITHMETIC.search(message[:4000]) is not None
+    if not words and not arithmetic:
         return None
     best, best_score = None, 0
     for spec in tools:
         if not isinstance(spec.get("inputSchema"), dict):
             continue  # a systemTool has no schema to fill
         score = _score(spec, words)
+        if arithmetic and _takes_expression(spec):
+            score += MIN_SCORE  # "What is 123 + 456?" fits a tool taking an expression
         if score > best_score:
             best, best_score = spec, score
     return str(best["name"]) if best is not None and best_score >= MIN_SCORE else None
@@ -112,6 +128,7 @@ class _Values:
         self.quoted: list[str] = found["quoted"]
         self.names: list[str] = found["names"]
         self.places: list[str] = found["places"]
+        self.expressions: list[str] = found["expressions"]
 
     def take(self, pool: list[str]) -> str | None:
         return pool.pop(0) if pool else None
@@ -129,7 +146,7 @@ class _Values:
 
 
 def message_values(text: str) -> dict[str, list[str]]:
-    """Numbers, quoted texts, capitalised names and place names found in ``text``."""
+    """Numbers, quoted texts, names, place names and arithmetic found in ``text``."""
     text = text[:4000]  # bounded work on untrusted input
     quoted = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
     names, places = [], []
@@ -152,6 +169,7 @@ def message_values(text: str) -> dict[str, list[str]]:
         "quoted": quoted,
         "names": list(dict.fromkeys(names)),
         "places": list(dict.fromkeys(places)),
+        "expressions": [m.group().strip() for m in _ARITHMETIC.finditer(text)],
     }
 
 
@@ -193,6 +211,8 @@ def _candidate(name: str, schema: dict[str, Any], values: _Values, optional: boo
         return values.take_name(places_first=True)
     if hint & _PERSON:
         return values.take_name(places_first=False)
+    if hint & _EXPRESSION:
+        return values.take(values.expressions) or values.take(values.quoted)
     if hint & _QUERY:
         return values.take(values.quoted) or (None if optional else values.text or None)
     if optional:

@@ -2,7 +2,8 @@
 
 When a Claude request holds such a document, the reply opens with a ``citationsContent``
 block: a generated sentence and one citation quoting the document's first sentence, located
-by character offsets (``documentChar``), then the reply's own text. Streams send the cited
+by character offsets (``documentChar``), or for a PDF (text read by :mod:`.pdf_text`) by page
+(``documentPage``), then the reply's own text. Streams send the cited
 text as text deltas, then the citation as one ``citation`` delta. Shapes follow botocore's
 service model (CitationsContentBlock, CitationsDelta); no recording of Bedrock's citation
 output is on file, so the layout is unverified.
@@ -13,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .pdf_text import pdf_text
 from .responders import Invocation, Reply
 
 __all__ = ["cited_documents", "with_citations"]
@@ -35,6 +37,8 @@ def _document_text(document: dict[str, Any]) -> str | None:
         None,
     ):
         return bytes(data).decode("utf-8", "replace")
+    if isinstance(data, (bytes, bytearray)) and document.get("format") == "pdf":
+        return pdf_text(bytes(data))
     if isinstance(source.get("content"), list):
         return " ".join(str(p.get("text", "")) for p in source["content"] if isinstance(p, dict))
     return None
@@ -69,12 +73,18 @@ def with_citations(invocation: Invocation, reply: Reply) -> Reply:
             continue
         quoted = match.group().strip()
         start = text.index(quoted)
+        if document.get("format") == "pdf":
+            # A PDF is cited by page, as Claude cites PDFs (page_location; the first page,
+            # whose text comes first; Bedrock's end-page convention is unverified).
+            location = {"documentPage": {"documentIndex": index, "start": 1, "end": 2}}
+        else:
+            location = {
+                "documentChar": {"documentIndex": index, "start": start, "end": start + len(quoted)}
+            }
         citation = {
             "title": str(document.get("name", "document")),
             "sourceContent": [{"text": quoted}],
-            "location": {
-                "documentChar": {"documentIndex": index, "start": start, "end": start + len(quoted)}
-            },
+            "location": location,
         }
         block = {
             "citationsContent": {

@@ -92,35 +92,40 @@ def _image(block: dict[str, Any], path: str) -> dict[str, Any]:
     return {"image": {"format": media_type.split("/")[-1], "source": {"bytes": data}}}
 
 
+#: Anthropic document ``media_type`` -> Converse document format.
 _DOCUMENT_FORMATS = {"application/pdf": "pdf", "text/plain": "txt"}
 
 
 def _document(block: dict[str, Any], path: str) -> dict[str, Any]:
-    """A native ``document`` block as a Converse one (base64 PDF, or plain text).
+    """A Messages ``document`` block (PDF or plain text) as a Converse document block.
 
-    Anthropic's Messages shapes (``source.type`` ``base64`` with ``media_type``
-    ``application/pdf``, or ``text`` with ``text/plain``; ``title``; ``citations.enabled``);
-    Bedrock passes them to Claude unchanged.
+    Sources: ``base64`` (``application/pdf`` or ``text/plain``), ``text`` and ``content``
+    (text blocks), as Anthropic's Messages API defines them; the failure texts are written
+    in the everit style of the other checks (unverified for this field).
     """
-    source = block.get("source")
-    kind = source.get("type") if isinstance(source, dict) else None
-    if not isinstance(source, dict) or kind not in ("base64", "text"):
-        raise malformed(f"{path}/source: expected a base64 or text document source")
-    media_type = str(source.get("media_type", "application/pdf" if kind == "base64" else ""))
-    data = source.get("data")
-    check_type(data, "String", f"{path}/source/data")
+    found = block.get("source")
+    source: dict[str, Any] = found if isinstance(found, dict) else {}
+    kind = source.get("type")
     document: dict[str, Any] = {"name": str(block.get("title") or "document")}
-    if kind == "text":
-        document.update(format="txt", source={"text": data})
-    else:
+    if isinstance(block.get("citations"), dict):
+        document["citations"] = {"enabled": block["citations"].get("enabled") is True}
+    if kind == "base64":
+        media_type = str(source.get("media_type", ""))
+        if media_type not in _DOCUMENT_FORMATS:
+            raise malformed(f"{path}/source/media_type: {media_type} is not a valid enum value")
         try:
-            raw = base64.b64decode(str(data), validate=True)
+            data = base64.b64decode(str(source.get("data", "")), validate=True)
         except (binascii.Error, ValueError):
             raise malformed(f"{path}/source/data: expected base64 data") from None
-        document.update(format=_DOCUMENT_FORMATS.get(media_type, "pdf"), source={"bytes": raw})
-    citations = block.get("citations")
-    if isinstance(citations, dict) and citations.get("enabled") is True:
-        document["citations"] = {"enabled": True}
+        document.update(format=_DOCUMENT_FORMATS[media_type], source={"bytes": data})
+    elif kind == "text":
+        document.update(format="txt", source={"text": str(source.get("data", ""))})
+    elif kind == "content":
+        parts = _content(source.get("content", []), f"{path}/source/content")
+        texts = [{"text": part["text"]} for part in parts if "text" in part]
+        document.update(format="txt", source={"content": texts})
+    else:
+        raise malformed(f"{path}/source/type: {kind} is not a valid enum value")
     return {"document": document}
 
 
@@ -254,29 +259,35 @@ def _native_block(block: dict[str, Any]) -> dict[str, Any]:
             "signature": reasoning.get("signature", ""),
         }
     if "citationsContent" in block:
-        cited = block["citationsContent"]
-        text = "".join(str(p.get("text", "")) for p in cited.get("content", []))
-        return {"type": "text", "text": text, "citations": _native_citations(cited)}
+        return _cited_text(block["citationsContent"])
     return {"type": "text", "text": block.get("text", "")}
 
 
-def _native_citations(cited: dict[str, Any]) -> list[dict[str, Any]]:
-    """Converse citations in Anthropic's ``char_location`` shape (text documents)."""
-    out = []
+def _cited_text(cited: dict[str, Any]) -> dict[str, Any]:
+    """A Converse cited block as Anthropic's text block with ``char_location`` citations
+    (``page_location`` for a PDF)."""
+    citations = []
     for citation in cited.get("citations", []):
-        where = citation.get("location", {}).get("documentChar", {})
-        quoted = "".join(str(p.get("text", "")) for p in citation.get("sourceContent", []))
-        out.append(
-            {
-                "type": "char_location",
-                "cited_text": quoted,
-                "document_index": where.get("documentIndex", 0),
-                "document_title": citation.get("title"),
-                "start_char_index": where.get("start", 0),
-                "end_char_index": where.get("end", 0),
+        located = citation.get("location", {})
+        quoted = "".join(str(part.get("text", "")) for part in citation.get("sourceContent", []))
+        native = {"cited_text": quoted, "document_title": citation.get("title")}
+        if "documentPage" in located:
+            page = located["documentPage"]
+            native |= {"type": "page_location", "document_index": page.get("documentIndex", 0)}
+            native |= {
+                "start_page_number": page.get("start", 1),
+                "end_page_number": page.get("end", 2),
             }
-        )
-    return out
+        else:
+            char = located.get("documentChar", {})
+            native |= {"type": "char_location", "document_index": char.get("documentIndex", 0)}
+            native |= {
+                "start_char_index": char.get("start", 0),
+                "end_char_index": char.get("end", 0),
+            }
+        citations.append(native)
+    text = "".join(str(part.get("text", "")) for part in cited.get("content", []))
+    return {"type": "text", "text": text, "citations": citations}
 
 
 def render_response(

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests
 
 from tests.conftest import HAIKU
 
@@ -18,6 +19,9 @@ anthropic = pytest.importorskip("anthropic")
 
 @pytest.fixture
 def client(server_url: str) -> Any:
+    # The server is shared by the worker's tests: start from its defaults (an earlier test
+    # may have switched the built-in tool calls off).
+    requests.post(f"{server_url}/moto-api/reset", timeout=5).raise_for_status()
     return anthropic.AnthropicBedrock(
         aws_region="us-east-1",
         aws_access_key="testing",

@@ -241,6 +241,9 @@ def render_stream(
             for piece in pieces(native["thinking"]):
                 delta = {"type": "thinking_delta", "thinking": piece}
                 chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
+            if native["signature"]:  # one signature_delta closes a signed thinking block
+                delta = {"type": "signature_delta", "signature": native["signature"]}
+                chunks.append({"type": "content_block_delta", "index": index, "delta": delta})
         else:
             opening = {"type": "text", "text": ""}
             chunks.append({"type": "content_block_start", "index": index, "content_block": opening})

@@ -13,7 +13,12 @@ from typing import Any
 
 import pytest
 
-from moto_bedrock.generation.auto_tools import auto_tool_choice, fill_from_message, message_values
+from moto_bedrock.generation.auto_tools import (
+    auto_tool_choice,
+    fill_from_message,
+    message_values,
+    split_requests,
+)
 from tests.conftest import HAIKU, Aws, user
 
 SONNET = "global.anthropic.claude-sonnet-4-6"
@@ -184,6 +189,73 @@ def test_switched_off_the_model_answers_in_prose(aws: Aws, runtime: Any) -> None
     assert runtime.converse(modelId=HAIKU, messages=messages, toolConfig=TOOLS)["stopReason"] == (
         "end_turn"
     )
+
+
+def test_two_places_get_two_calls_and_the_answer_names_each(runtime: Any) -> None:
+    # haystack's amazon_bedrock suite: "weather in Paris and Berlin" expects two parallel
+    # calls, then an answer mentioning both cities although each result is only "22° C".
+    messages = [user("What's the weather like in Paris and Berlin?")]
+    first = runtime.converse(modelId=SONNET, messages=messages, toolConfig=TOOLS)
+    assert first["stopReason"] == "tool_use"
+    calls = [block["toolUse"] for block in first["output"]["message"]["content"]]
+    assert [(c["name"], c["input"]["city"]) for c in calls] == [
+        ("get_weather", "Paris"),
+        ("get_weather", "Berlin"),
+    ]
+    assert calls[0]["toolUseId"] != calls[1]["toolUseId"]
+
+    results = [
+        {"toolResult": {"toolUseId": c["toolUseId"], "content": [{"text": "22° C"}]}} for c in calls
+    ]
+    messages += [first["output"]["message"], {"role": "user", "content": results}]
+    final = runtime.converse(modelId=SONNET, messages=messages, toolConfig=TOOLS)
+    assert final["output"]["message"]["content"][0]["text"].startswith(
+        "Based on the get_weather result for Paris: 22° C. "
+        "Based on the get_weather result for Berlin: 22° C. "
+    )
+
+
+def place_tool(name: str, description: str) -> dict[str, Any]:
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}
+    return {"name": name, "description": description, "inputSchema": {"json": schema}}
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        (
+            "What's the weather like in Paris and what is the population of Berlin?",
+            [
+                ("weather", "What's the weather like in Paris"),
+                ("population", "what is the population of Berlin?"),
+            ],
+        ),
+        (
+            "What's the weather like in Paris and Berlin?",
+            [("weather", "What's the weather like in Paris"), ("weather", "Berlin?")],
+        ),
+        ("Weather and population in Lima?", []),  # the first word names no place
+        ("What's the weather in Paris and in Paris?", []),  # the same call twice
+        ("Multiply 3 and 4", []),  # numbers are one request's arguments
+        ("What's the weather in Paris?", []),
+    ],
+)
+def test_several_requests_in_one_message(message: str, expected: list[tuple[str, str]]) -> None:
+    tools = [
+        place_tool("weather", "useful to determine the weather in a given location"),
+        place_tool("population", "useful to determine the population of a given location"),
+        MULTIPLY["toolSpec"],
+    ]
+    assert split_requests(tools, message) == expected
+
+
+def test_quoted_text_is_the_name_for_a_person_like_property() -> None:
+    # langchain-tests' unicode tool-call test: the quoted CJK name, not the English gloss.
+    schema = {"type": "object", "properties": {"customer_name": {"type": "string"}}}
+    message = "Create a customer named '你好啊集团' (Hello Group) - a Chinese technology company"
+    assert fill_from_message(schema, {"customer_name": "x"}, message) == {
+        "customer_name": "你好啊集团"
+    }
 
 
 # -- the matching rules, directly -------------------------------------------------------------

@@ -172,6 +172,12 @@ def test_native_messages_body_thinks_too(runtime: Any) -> None:
     chunks = [json.loads(e["chunk"]["bytes"]) for e in stream["body"]]
     deltas = [c["delta"]["type"] for c in chunks if c["type"] == "content_block_delta"]
     assert deltas[0] == "thinking_delta" and "text_delta" in deltas
+    # The thinking block ends with one signature_delta, as Anthropic's stream format has it
+    # (langchain-aws' test_thinking_bedrock reads the block's signature from it).
+    thinking = [c["delta"] for c in chunks if c.get("index") == 0 and "delta" in c]
+    assert [d["type"] for d in thinking][-1] == "signature_delta"
+    assert {d["type"] for d in thinking[:-1]} == {"thinking_delta"}
+    assert thinking[-1]["signature"] == reply["content"][0]["signature"]
     with pytest.raises(ClientError):
         runtime.invoke_model(modelId=SONNET_4, body=json.dumps({**body, "max_tokens": 1024}))
 

@@ -108,7 +108,9 @@ def test_agent_loop_with_converse(aws: Aws, runtime: Any) -> None:
 
     assert final["stopReason"] == "end_turn"
     [block] = final["output"]["message"]["content"]
-    prefix = 'Based on the get_weather result: {"temperature": 21, "conditions": "sunny"}. '
+    prefix = (
+        'Based on the get_weather result for Lisbon: {"temperature": 21, "conditions": "sunny"}. '
+    )
     assert block["text"].startswith(prefix)
     assert block["text"][len(prefix) :] in CLOSERS
 
@@ -160,7 +162,7 @@ def test_agent_loop_with_converse_stream(runtime: Any) -> None:
     text = "".join(
         e["contentBlockDelta"]["delta"]["text"] for e in events if "contentBlockDelta" in e
     )
-    assert text.startswith("Based on the get_weather result: 21 degrees and sunny. ")
+    assert text.startswith("Based on the get_weather result for Lisbon: 21 degrees and sunny. ")
 
 
 def test_tool_choice_tool_calls_the_named_tool(runtime: Any) -> None:
@@ -238,7 +240,7 @@ def test_results_of_several_tools_and_errors_are_all_quoted(runtime: Any) -> Non
     [block] = response["output"]["message"]["content"]
     assert response["stopReason"] == "end_turn"
     assert block["text"].startswith(
-        'Based on the get_weather result: {"rain": true}. '
+        'Based on the get_weather result for Lima: {"rain": true}. '
         "The get_time tool reported an error: Unknown timezone. "
     )
 
@@ -361,7 +363,9 @@ def test_invoke_model_anthropic_native_tool_use(runtime: Any) -> None:
         )["body"].read()
     )
     assert final["stop_reason"] == "end_turn"
-    assert final["content"][0]["text"].startswith("Based on the get_weather result: Snow. ")
+    assert final["content"][0]["text"].startswith(
+        "Based on the get_weather result for Toronto: Snow. "
+    )
 
 
 def test_invoke_model_with_response_stream_anthropic_tool_use(runtime: Any) -> None:

@@ -17,10 +17,16 @@ Both the choice and the arguments are deterministic and documented in ``docs/too
   value of its own kind: an enum member, a number, a place or person name, quoted text): an ``enum`` member the message names; for ``integer`` and
   ``number`` the message's numbers in order; for strings a capitalised name after "in",
   "at", "to", "from" or "near" when the property is place-like (``city``, ``location``...),
-  a capitalised name when it is person-like (``name``, ``user``...), the quoted text or the
-  whole message when it is query-like (``query``, ``text``...), the arithmetic written in
-  the message ("2+2", "(3 * 4) / 2") when it is expression-like (``expression``,
-  ``formula``...), and otherwise quoted text, then capitalised names, in order.
+  the quoted text or else a capitalised name when it is person-like (``name``, ``user``...),
+  the quoted text or the whole message when it is query-like (``query``, ``text``...), the
+  arithmetic written in the message ("2+2", "(3 * 4) / 2") when it is expression-like
+  (``expression``, ``formula``...), and otherwise quoted text, then capitalised names, in
+  order.
+* **Several requests.** A message whose parts, split at "and", ";" or "also", each name a
+  place or person for a place- or person-like property (``weather in Paris and Berlin``,
+  ``the weather in Paris and the population of Berlin``) gets one call per part: the part's
+  own best tool, or the previous part's tool when the part names none, filled from that part
+  alone, where a bare capitalised name also counts as a place (:func:`split_requests`).
 """
 
 from __future__ import annotations
@@ -31,7 +37,13 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
-__all__ = ["MIN_SCORE", "auto_tool_choice", "fill_from_message", "message_values"]
+__all__ = [
+    "MIN_SCORE",
+    "auto_tool_choice",
+    "fill_from_message",
+    "message_values",
+    "split_requests",
+]
 
 MIN_SCORE = 2
 
@@ -121,13 +133,14 @@ def auto_tool_choice(tools: list[dict[str, Any]], message: str) -> str | None:
 class _Values:
     """The values a message offers, each taken once, in order of appearance."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, part: bool = False) -> None:
         self.text = " ".join(text.split())
         found = message_values(text)
         self.numbers: list[str] = found["numbers"]
         self.quoted: list[str] = found["quoted"]
         self.names: list[str] = found["names"]
-        self.places: list[str] = found["places"]
+        # In one part of a split request ("... in Paris and Berlin?") a bare name is a place.
+        self.places: list[str] = found["places"] or (list(self.names) if part else [])
         self.expressions: list[str] = found["expressions"]
 
     def take(self, pool: list[str]) -> str | None:
@@ -210,7 +223,8 @@ def _candidate(name: str, schema: dict[str, Any], values: _Values, optional: boo
     if hint & _PLACE:
         return values.take_name(places_first=True)
     if hint & _PERSON:
-        return values.take_name(places_first=False)
+        # "a customer named 'Acme'": quoted text is the name the user chose.
+        return values.take(values.quoted) or values.take_name(places_first=False)
     if hint & _EXPRESSION:
         return values.take(values.expressions) or values.take(values.quoted)
     if hint & _QUERY:
@@ -230,13 +244,16 @@ def _valid(schema: dict[str, Any], value: Any) -> bool:
         return False
 
 
-def fill_from_message(schema: Any, base: dict[str, Any], message: str) -> dict[str, Any]:
-    """``base`` with its top-level properties set from values in ``message`` where valid."""
+def fill_from_message(
+    schema: Any, base: dict[str, Any], message: str, *, part: bool = False
+) -> dict[str, Any]:
+    """``base`` with its top-level properties set from values in ``message`` where valid;
+    ``part`` when ``message`` is one part of :func:`split_requests`."""
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(properties, dict):
         return base
     required = schema.get("required") if isinstance(schema.get("required"), list) else []
-    values = _Values(message)
+    values = _Values(message, part)
     filled = dict(base)
     for name, sub in list(properties.items())[:64]:
         if not isinstance(name, str) or not isinstance(sub, dict):
@@ -246,3 +263,53 @@ def fill_from_message(schema: Any, base: dict[str, Any], message: str) -> dict[s
         if value is not None and _valid(sub, value):
             filled[name] = value
     return filled
+
+
+_PARTS = re.compile(r"\s*(?:,?\s+and\s+(?:also\s+)?|;\s*|,?\s+also\s+)", re.IGNORECASE)
+_MAX_PARTS = 8
+
+
+def _entity_properties(schema: Any) -> list[str]:
+    """The top-level string properties a place or person name fills."""
+    properties = schema.get("properties") if isinstance(schema, dict) else None
+    if not isinstance(properties, dict):
+        return []
+    return [
+        name
+        for name, sub in properties.items()
+        if isinstance(name, str)
+        and isinstance(sub, dict)
+        and "enum" not in sub
+        and "string" in _types(sub)
+        and (set(_split(name)) | {name.lower()}) & (_PLACE | _PERSON)
+    ]
+
+
+def split_requests(tools: list[dict[str, Any]], message: str) -> list[tuple[str, str]]:
+    """``(tool name, part)`` per request when ``message`` makes several, else ``[]``.
+
+    Each part must name its own place or person for a place- or person-like property of
+    its tool, and the parts must differ in tool or name; otherwise the message is one
+    request (``[]``), so "multiply 3 and 4" stays a single call.
+    """
+    parts = [p for p in _PARTS.split(message[:4000]) if p.strip()][:_MAX_PARTS]
+    if len(parts) < 2:
+        return []
+    schemas = {str(t.get("name")): (t.get("inputSchema") or {}).get("json") for t in tools}
+    requests: list[tuple[str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    tool: str | None = None
+    for part in parts:
+        tool = auto_tool_choice(tools, part) or tool
+        if tool is None:
+            return []
+        entities = _entity_properties(schemas.get(tool))
+        found = message_values(part)
+        # The message's first word is capitalised anyway ("Weather and time in Lima").
+        names = [n for n in found["names"] if requests or not part.lstrip().startswith(n)]
+        named = found["places"] + found["quoted"] + names
+        if not entities or not named or (tool, named[0]) in seen:
+            return []
+        seen.add((tool, named[0]))
+        requests.append((tool, part))
+    return requests

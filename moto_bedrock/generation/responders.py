@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from ..bedrockruntime.exceptions import ValidationException
 from ..catalog import FoundationModel
-from .auto_tools import auto_tool_choice, fill_from_message
+from .auto_tools import auto_tool_choice, fill_from_message, split_requests
 from .synth import SchemaBudgetExceeded, UnsatisfiableSchema, instance_for, rng_for, schema_problem
 
 __all__ = [
@@ -314,11 +314,20 @@ def _result_text(result: dict[str, Any]) -> str:
 
 
 def _tool_names(invocation: Invocation) -> dict[str, str]:
+    """Each earlier call's id -> its label: the tool name and the call's first short text
+    argument ("weather result for Paris"), so an answer tells several calls apart."""
     names = {}
     for message in invocation.messages:
         for block in message.get("content") or []:
             if isinstance(block, dict) and isinstance(block.get("toolUse"), dict):
-                names[str(block["toolUse"].get("toolUseId"))] = str(block["toolUse"].get("name"))
+                call = block["toolUse"]
+                arguments = call.get("input") if isinstance(call.get("input"), dict) else {}
+                shown = next(
+                    (v for v in arguments.values() if isinstance(v, str) and 0 < len(v) <= 60),
+                    None,
+                )
+                label = f"{call.get('name')} result"
+                names[str(call.get("toolUseId"))] = f"{label} for {shown}" if shown else label
     return names
 
 
@@ -327,13 +336,14 @@ def _answer_tool_results(invocation: Invocation, results: list[dict[str, Any]]) 
     names = _tool_names(invocation)
     sentences = []
     for result in results:
-        name = names.get(str(result.get("toolUseId")), "tool")
+        label = names.get(str(result.get("toolUseId")), "tool result")
         text = _result_text(result)
         end = "" if text.endswith((".", "!", "?", "…")) else "."
         if result.get("status") == "error":
+            name = label.split(" result", 1)[0]
             sentences.append(f"The {name} tool reported an error: {text}{end}")
         else:
-            sentences.append(f"Based on the {name} result: {text}{end}")
+            sentences.append(f"Based on the {label}: {text}{end}")
     sentences.append(random.Random(_seed(invocation)).choice(_CLOSERS))
     return Reply(content=[{"text": " ".join(sentences)}])
 
@@ -428,28 +438,40 @@ class DefaultResponder:
         if json_text is not None:
             return Reply(content=[{"text": json_text}])
         if invocation.auto_tools:
-            call = _auto_tool_use(invocation)
-            if call is not None:
-                return Reply(content=[call], stop_reason="tool_use")
+            calls = _auto_tool_use(invocation)
+            if calls:
+                return Reply(content=calls, stop_reason="tool_use")
         return _prose(invocation)
 
 
-def _auto_tool_use(invocation: Invocation) -> dict[str, Any] | None:
-    """The call the model makes on its own under ``toolChoice`` auto, if a tool fits."""
+def _auto_tool_use(invocation: Invocation) -> list[dict[str, Any]]:
+    """The calls the model makes on its own under ``toolChoice`` auto: one per request the
+    message makes (``auto_tools.split_requests``), none when no tool fits."""
     choice = (invocation.tool_config or {}).get("toolChoice")
     if isinstance(choice, dict) and "auto" not in choice:
-        return None
+        return []
     message = invocation.user_text()
-    name = auto_tool_choice(offered_tools(invocation), message)
-    return None if name is None else _call_with_message_values(invocation, name)
+    tools = offered_tools(invocation)
+    requests = split_requests(tools, message)
+    if requests:
+        return [
+            _call_with_message_values(invocation, name, part, index)
+            for index, (name, part) in enumerate(requests)
+        ]
+    name = auto_tool_choice(tools, message)
+    return [] if name is None else [_call_with_message_values(invocation, name)]
 
 
-def _call_with_message_values(invocation: Invocation, name: str) -> dict[str, Any]:
-    """A call of offered tool ``name`` whose input takes values from the last user text."""
+def _call_with_message_values(
+    invocation: Invocation, name: str, text: str | None = None, index: int = 0
+) -> dict[str, Any]:
+    """A call of offered tool ``name`` whose input takes values from ``text`` (by default
+    the last user text)."""
     spec = next(t for t in offered_tools(invocation) if t["name"] == name)
-    drafted = make_tool_use(invocation, name)["toolUse"]["input"]
-    filled = fill_from_message(_tool_input_schema(spec), drafted, invocation.user_text())
-    return make_tool_use(invocation, name, filled)
+    drafted = make_tool_use(invocation, name, index=index)["toolUse"]["input"]
+    source = invocation.user_text() if text is None else text
+    filled = fill_from_message(_tool_input_schema(spec), drafted, source, part=text is not None)
+    return make_tool_use(invocation, name, filled, index=index)
 
 
 def _prose(invocation: Invocation) -> Reply:

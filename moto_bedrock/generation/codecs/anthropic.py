@@ -339,6 +339,9 @@ def render_stream(
             for piece in pieces(native["thinking"]):
                 delta = {"type": "thinking_delta", "thinking": piece}
                 yield ({"type": "content_block_delta", "index": index, "delta": delta})
+            if native["signature"]:  # one signature_delta closes a signed thinking block
+                delta = {"type": "signature_delta", "signature": native["signature"]}
+                yield ({"type": "content_block_delta", "index": index, "delta": delta})
         else:
             opening = {"type": "text", "text": ""}
             yield ({"type": "content_block_start", "index": index, "content_block": opening})

@@ -13,11 +13,12 @@ import pytest
 
 from tests.conftest import HAIKU
 
-anthropic = pytest.importorskip("anthropic")
-
 
 @pytest.fixture
 def client(server_url: str) -> Any:
+    # Imported here, not at collection: the import costs ~4 s of CPU, which every xdist
+    # worker would pay whether or not it runs these two tests.
+    anthropic = pytest.importorskip("anthropic")
     return anthropic.AnthropicBedrock(
         aws_region="us-east-1",
         aws_access_key="testing",

@@ -77,6 +77,17 @@ def upstream_url() -> Iterator[str]:
         server.stop()
 
 
+# One boto3 session for the whole run. moto's mock replaces boto3's default session with a
+# new one each time it starts, and a new session parses the service models again: that was
+# the largest per-test cost of the suite. Clients made from this session are still mocked
+# (moto's stubber is one of botocore's built-in handlers, and moto is imported above).
+_SESSION = boto3.Session()
+# Clients with the default config, one per (service, region, endpoint). A client holds no
+# Bedrock state (that lives in the backends, reset for every test), so sharing is safe;
+# clients with a config of their own (retry modes keep quotas) are made fresh.
+_CLIENTS: dict[tuple[str, str, str | None], Any] = {}
+
+
 @dataclass
 class Aws:
     """A way to make boto3 clients for one mode: ``inprocess`` or ``server``."""
@@ -85,7 +96,10 @@ class Aws:
     endpoint_url: str | None
 
     def client(self, service: str, region: str = REGION, **config: Any) -> Any:
-        return boto3.client(
+        key = (service, region, self.endpoint_url)
+        if not config and key in _CLIENTS:
+            return _CLIENTS[key]
+        client = _SESSION.client(
             service,
             region_name=region,
             endpoint_url=self.endpoint_url,
@@ -95,6 +109,9 @@ class Aws:
             # so only ``total_max_attempts: 1`` means a single attempt.
             config=Config(**{"retries": {"total_max_attempts": 1}, **config}),
         )
+        if not config:
+            _CLIENTS[key] = client
+        return client
 
     def controls(self, region: str = REGION) -> Any:
         """The control API for this mode: in-process calls, or HTTP to the server."""

@@ -4,7 +4,8 @@ Runs ``tests/js/check.mjs`` with node against the session server (the JS SDK can
 in-process). ``npm ci`` installs the pinned SDK into ``tests/js/node_modules`` when it is
 missing or does not match ``package-lock.json``. In CI (``CI`` set) node and npm are
 required and their absence fails the test; on a developer machine with only Python the test
-is skipped with that reason, so the README's test command works there too.
+is skipped with that reason. Marked slow (node, and ``npm ci`` on a first run, take longer
+than the README's suite allows), so CI runs it with ``-m slow``.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def boto3_results(url: str) -> dict[str, Any]:
     }
 
 
+@pytest.mark.slow
 def test_js_sdk_parses_responses_streams_and_errors(server_url: str) -> None:
     node = tool("node")
     npm_ci()

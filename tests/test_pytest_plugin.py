@@ -111,6 +111,7 @@ def servers_by_worker(sample: pytest.Pytester) -> dict[str, int]:
     return {worker: len({u for w, u in pairs if w == worker}) for worker in workers}
 
 
+@pytest.mark.slow  # three interpreters and two servers: about 25 s of CPU on 2 cores
 def test_each_xdist_worker_runs_its_own_server(sample: pytest.Pytester) -> None:
     pytest.importorskip("xdist")
     # --dist each: both workers run every test, so both need a server.

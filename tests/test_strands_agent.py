@@ -14,7 +14,12 @@ import pytest
 
 from tests.conftest import Aws
 
-strands = pytest.importorskip("strands")
+
+@pytest.fixture
+def strands() -> Any:
+    # Imported here, not at collection: every test here is slow, and the import costs
+    # about a second of CPU in each xdist worker of the README's suite.
+    return pytest.importorskip("strands")
 
 
 @pytest.fixture
@@ -30,7 +35,9 @@ def agent_env(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> Aws:
 
 
 @pytest.mark.slow
-def test_agent_with_the_default_model_calls_a_tool_and_answers(agent_env: Aws) -> None:
+def test_agent_with_the_default_model_calls_a_tool_and_answers(
+    strands: Any, agent_env: Aws
+) -> None:
     calls: list[tuple[float, float]] = []
 
     @strands.tool

@@ -641,7 +641,21 @@ def root_schemas(draw: st.DrawFn) -> Any:
     return schema
 
 
-# Derandomized, like the fuzz tests, so CI is stable; raise the count to explore more.
+def check_generated_schema(schema: Any, seed: int) -> None:
+    value = instance_for(schema, random.Random(seed))
+    validate(schema, value)
+    assert instance_for(schema, random.Random(seed)) == value
+
+
+# Derandomized, like the fuzz tests, so CI is stable. A short run here; the long one is
+# marked slow (CI runs it); raise its count to explore more.
+@settings(derandomize=True, database=None, max_examples=40, deadline=None)
+@given(schema=root_schemas(), seed=st.integers(0, 2**32))
+def test_generated_schemas_get_valid_instances(schema: Any, seed: int) -> None:
+    check_generated_schema(schema, seed)
+
+
+@pytest.mark.slow
 @settings(
     derandomize=True,
     database=None,
@@ -649,7 +663,5 @@ def root_schemas(draw: st.DrawFn) -> Any:
     deadline=None,
 )
 @given(schema=root_schemas(), seed=st.integers(0, 2**32))
-def test_generated_schemas_get_valid_instances(schema: Any, seed: int) -> None:
-    value = instance_for(schema, random.Random(seed))
-    validate(schema, value)
-    assert instance_for(schema, random.Random(seed)) == value
+def test_generated_schemas_get_valid_instances_at_length(schema: Any, seed: int) -> None:
+    check_generated_schema(schema, seed)

@@ -694,7 +694,10 @@ def bedrock_route_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
 
     A request signed for ``bedrock`` (every Bedrock service's signing name) goes to the
     service one of whose routes its method and path match; the host then names the
-    signature's region. None for any other request, which is routed as moto routes it.
+    signature's region. moto's route matching also reads the Content-Type (its protocol:
+    a form body matches no Bedrock route, so moto falls back to the control plane) and
+    which headers are present (an operation may require one), so both are in the key.
+    None for any other request, which is routed as moto routes it.
     """
     auth = environ.get("HTTP_AUTHORIZATION")
     if not auth:
@@ -713,6 +716,8 @@ def bedrock_route_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
         environ.get("REQUEST_URI"),
         environ.get("QUERY_STRING"),
         environ.get("HTTP_HOST"),
+        environ.get("CONTENT_TYPE"),
+        tuple(sorted(name for name in environ if name.startswith("HTTP_"))),
     )
 
 

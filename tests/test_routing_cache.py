@@ -149,3 +149,25 @@ def test_a_bedrock_signed_request_goes_where_moto_sends_it() -> None:
         for _ in range(2):
             assert app.infer_service_region_host(dict(environ), path) == expected, path
     assert hosts == {None, "bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime"}
+
+
+def test_a_form_body_routed_first_does_not_send_later_json_bodies_elsewhere() -> None:
+    """moto routes a form-encoded Converse to the control plane (no rest-json route matches
+    a form body); a JSON Converse on the same path, asked next, still goes to the runtime."""
+    import moto_bedrock.services
+
+    moto_bedrock.services.install()
+    app = wsgi_app()
+    path = "/model/anthropic.claude-3-haiku-20240307-v1:0/converse"
+    from werkzeug.test import EnvironBuilder
+
+    auth = (
+        "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/bedrock/aws4_request, "
+        "SignedHeaders=host, Signature=0"
+    )
+    builder = EnvironBuilder(method="POST", path=path, headers={"Authorization": auth})
+    environ = {**builder.get_environ(), "RAW_URI": path, "REQUEST_URI": path}
+    form = {**environ, "CONTENT_TYPE": "application/x-www-form-urlencoded"}
+    as_json = {**environ, "CONTENT_TYPE": "application/json"}
+    assert app.infer_service_region_host(dict(form), path).startswith("bedrock.")
+    assert app.infer_service_region_host(dict(as_json), path).startswith("bedrock-runtime.")

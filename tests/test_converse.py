@@ -64,6 +64,7 @@ def test_converse_is_deterministic_and_varies_with_the_prompt(runtime: Any) -> N
     assert "monad" in text_of(first)
 
 
+@pytest.mark.slow  # runs other Python processes: CI runs it (-m slow)
 def test_converse_reply_is_the_same_in_every_process() -> None:
     # Different hash seeds must not change the reply: nothing may depend on hash().
     script = (

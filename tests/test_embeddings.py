@@ -90,6 +90,7 @@ def test_empty_text_gets_one_fixed_unit_vector() -> None:
     assert math.isclose(norm(empty), 1.0) and sum(1 for x in empty if x) > 400
 
 
+@pytest.mark.slow  # runs other Python processes: CI runs it (-m slow)
 def test_same_vectors_in_another_process_with_another_hash_seed() -> None:
     script = (
         "import json; from moto_bedrock.generation.embeddings import embed_text, embed_bytes;"

@@ -87,6 +87,7 @@ def history_sections(output: str) -> list[str]:
     return re.findall(r"-+ bedrock call history -+\n(.*?)\n", output)
 
 
+@pytest.mark.slow  # runs other Python processes: CI runs it (-m slow)
 def test_fixtures_markers_reset_and_history_on_failure(sample: pytest.Pytester) -> None:
     # --strict-markers: the plugin registers its marker.
     result = sample.runpytest_subprocess("--strict-markers", "-p", "no:cacheprovider")
@@ -152,6 +153,7 @@ def test_not_using_the_plugin():
 """
 
 
+@pytest.mark.slow  # runs other Python processes: CI runs it (-m slow)
 def test_misuse_is_reported_clearly(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_misuse=MISUSE)
     pytester.makefile(".yaml", rules="history: {cap: 3}\n", broken="history: {cap: 0}\n")
@@ -172,6 +174,7 @@ def test_misuse_is_reported_clearly(pytester: pytest.Pytester) -> None:
     assert "bedrock call history" not in result.stdout.str()
 
 
+@pytest.mark.slow  # runs other Python processes: CI runs it (-m slow)
 def test_the_plugin_can_be_disabled_by_its_entry_point_name(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(test_off="def test_uses_it(bedrock):\n    pass\n")
     result = pytester.runpytest_subprocess("-p", "no:moto_bedrock_plugin", "-p", "no:cacheprovider")

@@ -413,6 +413,7 @@ def test_same_seed_same_instance_different_seeds_vary() -> None:
     assert len({json.dumps(v) for v in generated(schema)}) > 6
 
 
+@pytest.mark.slow  # runs other Python processes: CI runs it (-m slow)
 def test_instances_do_not_depend_on_python_hash_seed() -> None:
     script = (
         "import json; from moto_bedrock.generation.synth import instance_from_seed as f; "

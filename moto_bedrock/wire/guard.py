@@ -3,7 +3,8 @@ the operator sets with ``moto_bedrock_server`` flags.
 
 The settings are per process: the server's ``main`` sets them once from its flags
 (:func:`configure`), before it serves anything; in-process mocking never changes them.
-Nothing here knows which HTTP server runs (werkzeug today): checks take plain headers.
+Nothing here knows which HTTP server runs (hypercorn, or werkzeug behind a flag): checks
+take plain headers.
 
 * The control door, ``/moto-api/bedrock/``, takes ``application/json`` only (a web page can
   send ``text/plain`` or a form cross-origin without a preflight, JSON it cannot), refuses a

@@ -317,16 +317,6 @@ class Pacer:
         return 0.0
 
 
-def pace(
-    events: list[dict[str, Any]],
-    settings: StreamSettings,
-    delta_text: Callable[[dict[str, Any]], str | None],
-) -> list[float]:
-    """The :class:`Pacer` delays of every event at once; empty when nothing should sleep."""
-    pacer = Pacer(settings, delta_text)
-    return [pacer(event) for event in events] if pacer.sleeps else []
-
-
 def converse_delta_text(event: dict[str, Any]) -> str | None:
     """The text a ConverseStream event carries, or None if it is not a delta."""
     delta = event.get("contentBlockDelta", {}).get("delta")

@@ -6,6 +6,7 @@ fuzz run and the load test are in ``test_hardening_load.py``.
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from typing import Any
@@ -14,6 +15,7 @@ import pytest
 import requests
 from botocore.exceptions import ClientError
 
+from moto_bedrock import mock_bedrock
 from tests.conftest import HAIKU, REGION, Aws, signed_request, user
 
 # A request that the budgets must end well inside this (they stop generation at 2 s).
@@ -655,3 +657,15 @@ def test_a_number_too_large_for_a_float_is_a_400_over_http(server_url: str) -> N
         timeout=5,
     )
     assert response.status_code == 400
+
+
+def test_a_body_refused_unread_logs_no_traceback(caplog: pytest.LogCaptureFixture) -> None:
+    # A declared length over InvokeModel's limit is refused before moto sets the request
+    # up; the answer was right, but every such request logged a serializer traceback.
+    url = f"https://bedrock-runtime.{REGION}.amazonaws.com/model/{HAIKU}/invoke"
+    with mock_bedrock(), caplog.at_level(logging.ERROR):
+        response = signed_request(
+            "POST", url, b"x" * 25_000_001, {"Content-Type": "application/json"}
+        )
+        assert response.status_code == 400, response.text
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR] == []

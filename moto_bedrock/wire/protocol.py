@@ -582,8 +582,10 @@ class BedrockProtocol(BaseResponse):
                 status, headers, body = super().serialized(action_result)
             except Exception:
                 # The request was too broken to set up the serializer, or the error's
-                # shape could not be found; answer by hand.
-                log.exception("moto_bedrock: could not serialize %r", error)
+                # shape could not be found; answer by hand. A body refused before it was
+                # read (setup never finished) is expected: no traceback for that one.
+                if hasattr(self, "normalized_request"):
+                    log.exception("moto_bedrock: could not serialize %r", error)
                 code = str(getattr(error, "code", type(error).__name__))
                 default = 500 if isinstance(error, InternalServerException) else 400
                 return self._plain_error(error, self._modeled_status(code, default))

@@ -11,6 +11,7 @@ general; Bedrock's exact error code and text for a mismatch were not observed (u
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 from collections import OrderedDict
 from collections.abc import Callable
@@ -52,8 +53,10 @@ def _declares_conflict(operation: str) -> bool:
 
 
 def _fingerprint(params: dict[str, Any], token: str) -> str:
+    # A digest, not the parameters: 10,000 remembered tokens of large requests (a policy
+    # definition, a long prompt) would otherwise hold their whole bodies.
     rest = {k: v for k, v in params.items() if k != token}
-    return json.dumps(rest, sort_keys=True, default=str)
+    return hashlib.sha256(json.dumps(rest, sort_keys=True, default=str).encode()).hexdigest()
 
 
 class Idempotency:

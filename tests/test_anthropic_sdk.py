@@ -17,12 +17,12 @@ from tests.conftest import HAIKU
 
 @pytest.fixture
 def client(server_url: str) -> Any:
-    # The server is shared by the worker's tests: start from its defaults (an earlier test
-    # may have switched the built-in tool calls off).
-    requests.post(f"{server_url}/moto-api/reset", timeout=5).raise_for_status()
     # Imported here, not at collection: the import costs ~4 s of CPU, which every xdist
     # worker would pay whether or not it runs these two tests.
     anthropic = pytest.importorskip("anthropic")
+    # The server is shared by the worker's tests: start from its defaults (an earlier test
+    # may have switched the built-in tool calls off).
+    requests.post(f"{server_url}/moto-api/reset", timeout=5).raise_for_status()
     return anthropic.AnthropicBedrock(
         aws_region="us-east-1",
         aws_access_key="testing",

@@ -96,9 +96,6 @@ class Progress:
             return None
         return _utc(self.started if self._instant else self.started + self.lifecycle.total)
 
-    def started_at(self) -> datetime:
-        return _utc(self.started)
-
 
 def _utc(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, tz=timezone.utc)

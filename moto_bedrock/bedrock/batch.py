@@ -234,10 +234,9 @@ class BatchJobs:
             uri = config.get(name, {}).get("s3Uri", "")
             if S3Location.parse(uri) is None:
                 raise ValidationException(f"{name}.s3Uri must be an S3 URI; got {uri!r}")
+        # A reused clientRequestToken is answered by the shared rule (common/idempotency.py)
+        # before this runs.
         with self._lock:
-            for _id, existing in self._jobs.items():
-                if token is not None and existing.token == token:
-                    return existing
             job_id = self._jobs.new_id()
             arn = self.scope.arn("model-invocation-job", job_id)
             job = BatchJob(

@@ -52,7 +52,8 @@ def test_pdf_and_cited_text_documents(runtime: Any) -> None:
         "citations": {"enabled": True},
     }
     reply = json.loads(runtime.invoke_model(modelId=SONNET, body=body(cited))["body"].read())
-    first = reply["content"][0]
+    lead, first = reply["content"][:2]
+    assert lead == {"type": "text", "text": "The document says: "}
     assert first["type"] == "text" and "Bedrock is a managed service." in first["text"]
     assert first["citations"] == [
         {

@@ -802,8 +802,8 @@ def test_cohere_rerank_body_and_response() -> None:
     body = {"query": QUESTION, "documents": CAPITALS, "top_n": 2, "api_version": 2}
     response, tokens = cohere_rerank.rerank(body, RERANK)
     assert [r["index"] for r in response["results"]] == [3, 4]
-    assert set(response) == {"id", "results", "meta"}
-    assert response["meta"]["billed_units"] == {"search_units": 1}
+    # Bedrock answers only ``results`` (dd-trace-py's 2025-10 recording).
+    assert set(response) == {"results"}
     assert tokens > 0
     assert response == cohere_rerank.rerank(body, RERANK)[0]
 

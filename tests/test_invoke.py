@@ -38,12 +38,8 @@ def test_anthropic_response_has_the_messages_api_shape(runtime: Any) -> None:
     assert body["id"].startswith("msg_bdrk_01") and len(body["id"]) == len("msg_bdrk_01") + 24
     assert body["content"][0]["type"] == "text"
     assert body["stop_reason"] == "end_turn" and body["stop_sequence"] is None
-    assert set(body["usage"]) == {
-        "input_tokens",
-        "output_tokens",
-        "cache_creation_input_tokens",
-        "cache_read_input_tokens",
-    }
+    # Claude 3 Haiku reports no cache counts unless the request cached (openinference, 2025).
+    assert set(body["usage"]) == {"input_tokens", "output_tokens"}
 
 
 def test_anthropic_ids_are_unique_per_call(runtime: Any) -> None:

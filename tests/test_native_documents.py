@@ -49,7 +49,7 @@ def test_native_documents_are_read_and_cited(runtime: Any) -> None:
         "citations": {"enabled": True},
     }
     reply = json.loads(runtime.invoke_model(modelId=SONNET, body=body(text))["body"].read())
-    citation = reply["content"][0]["citations"][0]
+    citation = reply["content"][1]["citations"][0]
     quoted = "The warranty lasts two years."
     assert citation == {
         "type": "char_location",

@@ -67,7 +67,8 @@ def test_converse_cites_a_pdf_by_page(runtime: Any) -> None:
     question = {"text": "What does the document say? Use citations."}
     messages = [{"role": "user", "content": [{"document": document}, question]}]
     reply = runtime.converse(modelId=SONNET, messages=messages)
-    first = reply["output"]["message"]["content"][0]
+    # A plain lead-in block, then the cited span (Bedrock's layout).
+    first = reply["output"]["message"]["content"][1]
     [citation] = first["citationsContent"]["citations"]
     assert citation == {
         "title": "letter to shareholders",
@@ -84,7 +85,7 @@ def test_converse_cites_a_pdf_by_page(runtime: Any) -> None:
         "messages": [{"role": "user", "content": [native, {"type": "text", "text": "Cite it."}]}],
     }
     answer = json.loads(runtime.invoke_model(modelId=SONNET, body=json.dumps(body))["body"].read())
-    [cited] = answer["content"][0]["citations"]
+    [cited] = answer["content"][1]["citations"]
     assert cited == {
         "type": "page_location",
         "cited_text": "Dear Shareholders: 2024 was a strong year (for us).",

@@ -48,7 +48,7 @@ def test_cohere_rerank_invoke_model(aws: Aws) -> None:
     scores = [r["relevance_score"] for r in results]
     assert scores == sorted(scores, reverse=True)
     assert all(0 <= s <= 1 for s in scores)
-    assert reply["meta"]["api_version"] == {"version": "2"}
+    assert set(reply) == {"results"}  # no id or meta on Bedrock (dd-trace-py, 2025-10)
     assert invoke(aws, COHERE, body) == reply
 
 

@@ -509,8 +509,13 @@ class BedrockRuntimeBackend(BaseBackend):
                 record.usage = {"inputTokens": input_tokens, "outputTokens": 0}
                 record.bodies["output"] = response
                 self.behaviour.settle(model.model_id, model_id, input_tokens)
-                counts = {"inputTokens": input_tokens, "latencyMs": 100 + input_tokens // 10}
-                if kind != "embedding":
+                counts = {"latencyMs": 100 + input_tokens // 10}
+                if kind != "rerank":
+                    # A rerank answer carries only the latency header (DataDog/dd-trace-py
+                    # tests/contrib/botocore/bedrock_cassettes/cohere_rerank_invoke.yaml,
+                    # Cohere Rerank 3.5, 2025-10).
+                    counts["inputTokens"] = input_tokens
+                if kind not in ("embedding", "rerank"):
                     # Embedding answers carry no output-token header (pydantic/pydantic-ai
                     # tests/cassettes/test_embeddings/*.yaml, Titan, Cohere and Nova).
                     counts["outputTokens"] = 0

@@ -1,12 +1,12 @@
 """Citations: a reply that cites the documents sent with ``citations: {"enabled": true}``.
 
-When a Claude request holds such a document, the reply opens with a ``citationsContent``
-block: a generated sentence and one citation quoting the document's first sentence, located
-by character offsets (``documentChar``), or for a PDF (text read by :mod:`.pdf_text`) by page
-(``documentPage``), then the reply's own text. Streams send the cited
-text as text deltas, then the citation as one ``citation`` delta. Shapes follow botocore's
-service model (CitationsContentBlock, CitationsDelta); no recording of Bedrock's citation
-output is on file, so the layout is unverified.
+When a Claude request holds such a document, the reply opens as Bedrock's do: a plain text
+block leading in, then a ``citationsContent`` block whose content is the cited span (the
+document's first sentence) with one citation locating it by character offsets
+(``documentChar``), or for a PDF (text read by :mod:`.pdf_text`) by page (``documentPage``),
+then the reply's own text. Streams send the cited text as text deltas, then the citation as
+one ``citation`` delta. Layout: langchain-ai/langchain-aws libs/aws/tests/cassettes/
+test_citations*.yaml.gz and test_pdf_citations.yaml.gz @0434c7f94f (Sonnet 5, 2026).
 """
 
 from __future__ import annotations
@@ -86,11 +86,7 @@ def with_citations(invocation: Invocation, reply: Reply) -> Reply:
             "sourceContent": [{"text": quoted}],
             "location": location,
         }
-        block = {
-            "citationsContent": {
-                "content": [{"text": f"The document says: {quoted}"}],
-                "citations": [citation],
-            }
-        }
-        return Reply([block, *reply.content], reply.stop_reason, reply.usage)
+        lead = {"text": "The document says: "}
+        block = {"citationsContent": {"content": [{"text": quoted}], "citations": [citation]}}
+        return Reply([lead, block, *reply.content], reply.stop_reason, reply.usage)
     return reply

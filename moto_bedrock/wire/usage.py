@@ -6,24 +6,17 @@ report them only when the request has a cache point. Sources: pydantic/pydantic-
 ``tests/models/cassettes/test_bedrock/*.yaml`` (Claude 3.7 Sonnet, Sonnet 4, Sonnet 4.5,
 2025–2026, every response) against Arize-ai/openinference
 ``js/packages/openinference-instrumentation-bedrock/test/recordings/*converse*.json``
-(Claude 3.5 Sonnet, 2025: never). ConverseStream ``metadata`` usage has no such zeros
+(Claude 3.5 Sonnet, 2025: never). The Claude 5 generation reports only
+``cacheReadInputTokens`` (langchain-ai/langchain-aws cassettes, Sonnet 5, 2026). ConverseStream ``metadata`` usage has no such zeros
 (pydantic-ai ``test_bedrock_native_output_stream.yaml``, Sonnet 4.5).
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from ..catalog import FoundationModel
-
-# Claude models before 3.7 (3 Haiku/Sonnet/Opus, 3.5 Sonnet/Haiku); every later Claude
-# model reports cache counters always.
-_OLDER_CLAUDE = re.compile(r"anthropic\.claude-(3-(haiku|sonnet|opus)|3-5-)")
-
-
-def always_reports_cache(model: FoundationModel) -> bool:
-    return model.family == "anthropic" and not _OLDER_CLAUDE.match(model.model_id)
+from ..catalog.caching import unused_cache_counters
 
 
 def invoke_counts(model: FoundationModel, usage: dict[str, Any], latency_ms: int) -> dict[str, int]:
@@ -47,6 +40,6 @@ def invoke_counts(model: FoundationModel, usage: dict[str, Any], latency_ms: int
 
 def converse_usage(model: FoundationModel, usage: dict[str, Any]) -> dict[str, Any]:
     """``usage`` as a Converse response carries it for ``model``."""
-    if not always_reports_cache(model) or "cacheReadInputTokens" in usage:
+    if "cacheReadInputTokens" in usage:
         return usage
-    return {**usage, "cacheReadInputTokens": 0, "cacheWriteInputTokens": 0}
+    return usage | {name: 0 for name in unused_cache_counters(model.model_id, model.family)}

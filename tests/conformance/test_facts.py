@@ -122,8 +122,10 @@ def _check_stream(expect: dict[str, Any], events: list[tuple[str, dict[str, Any]
     if "delta_kinds_start" in expect:
         kinds = _delta_kinds(events)
         assert kinds[: len(expect["delta_kinds_start"])] == expect["delta_kinds_start"]
+    chunks = [json.loads(_b64(p["bytes"])) for k, p in events if k == "chunk"]
+    for index, keys in expect.get("chunk_keys", {}).items():
+        assert sorted(chunks[int(index)]) == keys, (index, chunks[int(index)])
     if "chunks" in expect:
-        chunks = [json.loads(_b64(p["bytes"])) for k, p in events if k == "chunk"]
         for index, checks in expect["chunks"].items():
             chunk = chunks[int(index)]
             for pointer, value in checks.items():

@@ -15,6 +15,7 @@ from typing import Any
 
 from ...bedrockruntime.exceptions import ValidationException
 from ...catalog import FoundationModel
+from ...catalog.caching import unused_cache_counters
 from ..inference import InferenceResult
 from . import MakeId, MalformedInput, NativeRequest, malformed
 from ._schema import array, check_enum, check_keys, check_range, check_type
@@ -233,13 +234,28 @@ def _parse(body: dict[str, Any]) -> NativeRequest:
     return NativeRequest(messages, system, config, tool_config)
 
 
-def _usage(result: InferenceResult) -> dict[str, int]:
-    return {
+def _usage(result: InferenceResult, model: FoundationModel) -> dict[str, Any]:
+    """Anthropic's ``usage``: Claude 3.7 and later always carry the cache counts and the
+    ``cache_creation`` split by TTL (pydantic/pydantic-ai tests/models/cassettes/
+    test_anthropic/test_anthropic_cache_bedrock_real_api.yaml, Haiku 4.5, 2026); older
+    Claude models carry only input and output tokens unless the request cached
+    (Arize-ai/openinference recordings of Claude 3 Haiku, 3 Sonnet and 3.5 Sonnet, 2025)."""
+    usage: dict[str, Any] = {
         "input_tokens": result.usage["inputTokens"],
         "output_tokens": result.usage["outputTokens"],
-        "cache_creation_input_tokens": result.usage.get("cacheWriteInputTokens", 0),
-        "cache_read_input_tokens": result.usage.get("cacheReadInputTokens", 0),
     }
+    modern = bool(unused_cache_counters(model.model_id, model.family))
+    if not modern and "cacheReadInputTokens" not in result.usage:
+        return usage
+    usage["cache_creation_input_tokens"] = result.usage.get("cacheWriteInputTokens", 0)
+    usage["cache_read_input_tokens"] = result.usage.get("cacheReadInputTokens", 0)
+    if modern:
+        written = {d["ttl"]: d["inputTokens"] for d in result.usage.get("cacheDetails", [])}
+        usage["cache_creation"] = {
+            "ephemeral_5m_input_tokens": written.get("5m", 0),
+            "ephemeral_1h_input_tokens": written.get("1h", 0),
+        }
+    return usage
 
 
 def _native_block(block: dict[str, Any]) -> dict[str, Any]:
@@ -302,7 +318,7 @@ def render_response(
         "content": [_native_block(b) for b in result.content],
         "stop_reason": _STOP_REASONS.get(result.stop_reason, "end_turn"),
         "stop_sequence": result.stop_sequence,
-        "usage": _usage(result),
+        "usage": _usage(result, model),
     }
 
 
@@ -310,7 +326,7 @@ def render_stream(
     result: InferenceResult, model: FoundationModel, make_id: MakeId, pieces: Any
 ) -> Iterator[dict[str, Any]]:
     """The native stream objects, one per chunk, without the final invocation metrics."""
-    usage = _usage(result)
+    usage = _usage(result, model)
     start_usage = {**usage, "output_tokens": 1}
     yield {
         "type": "message_start",

@@ -59,6 +59,8 @@ def test_each_configured_policy_counts_the_guarded_text_in_units() -> None:
         "sensitiveInformationPolicyFreeUnits": 0,
         "contextualGroundingPolicyUnits": 0,
         "contentPolicyImageUnits": 0,
+        "automatedReasoningPolicyUnits": 0,
+        "automatedReasoningPolicies": 0,
     }
     coverage = evaluation.assessment["invocationMetrics"]["guardrailCoverage"]
     assert coverage == {"textCharacters": {"guarded": 2100, "total": 2100}}

@@ -570,6 +570,10 @@ class BedrockRuntimeBackend(BaseBackend):
             chunks: Iterable[dict[str, Any]] = last_extended(
                 codec.render_stream(result, model, make_id, settings.pieces), closing
             )
+            if guard is not None and model.family == "titan-text":
+                chunks = _titan_guarded(
+                    chunks, guard.native_fields()["amazon-bedrock-guardrailAction"]
+                )
             if self.control_plane.invocation_logging.config is not None:
                 # The log record holds the whole stream and is written before it is sent.
                 chunks = list(chunks)
@@ -675,3 +679,13 @@ def routing_text(request: dict[str, Any]) -> str:
                 str(block["text"]) for block in message.get("content", []) if "text" in block
             )
     return ""
+
+
+def _titan_guarded(chunks: Iterable[dict[str, Any]], action: str) -> Iterator[dict[str, Any]]:
+    """Titan's chunks under a guardrail: each carries the action and drops its null members
+    (traceloop/openllmetry packages/opentelemetry-instrumentation-bedrock/tests/metrics/
+    cassettes/test_bedrock_guardrails_metrics/test_titan_invoke_stream_guardrail.yaml,
+    2025-02; Nova's chunks are unchanged, test_nova_invoke_stream.yaml)."""
+    for chunk in chunks:
+        kept = {key: value for key, value in chunk.items() if value is not None}
+        yield {"amazon-bedrock-guardrailAction": action, **kept}

@@ -73,10 +73,14 @@ TOO_MANY_DOCUMENTS = f"You can't include more than {MAX_DOCUMENTS} documents in 
 TOO_MANY_IMAGES = f"You can't include more than {MAX_IMAGES} images in a request."
 
 _MEDIA = ("image", "document", "video")
+_TITAN_TEXT = "titan-text"
 
 
-def _violation(messages: list[dict[str, Any]], claude: bool = False) -> str | None:
-    # ``claude``: the rules Claude relaxes (recorded; see :func:`conversation_violation`).
+def _violation(
+    messages: list[dict[str, Any]], claude: bool = False, repeated_user: bool = False
+) -> str | None:
+    # ``claude``: the rules Claude relaxes (recorded; see :func:`conversation_violation`);
+    # ``repeated_user``: two user turns in a row are taken.
     if not messages:
         return MUST_START_WITH_USER
     if messages[0].get("role") != "user" and not (
@@ -85,7 +89,11 @@ def _violation(messages: list[dict[str, Any]], claude: bool = False) -> str | No
         return MUST_START_WITH_USER
     for index, message in enumerate(messages):
         role = message.get("role")
-        if index and role == messages[index - 1].get("role") and not (claude and role == "user"):
+        if (
+            index
+            and role == messages[index - 1].get("role")
+            and not (repeated_user and role == "user")
+        ):
             return MUST_ALTERNATE
         content = message.get("content") or []
         if not content:
@@ -113,9 +121,14 @@ def conversation_violation(invocation: Invocation) -> str | None:
       (pydantic/pydantic-ai tests/models/cassettes/test_bedrock/
       test_bedrock_cache_write_and_read.yaml, Sonnet 4.5, 2026).
 
-    The other families keep Bedrock's refusals.
+    Titan Text takes two user turns in a row as well (traceloop/openllmetry packages/
+    opentelemetry-instrumentation-bedrock/tests/traces/cassettes/test_guardrails/
+    test_guardrail_converse.yaml @93429cfb97, Titan Text Express, 2025-08). The other
+    families keep Bedrock's refusals.
     """
-    return _violation(invocation.messages, invocation.model.family == "anthropic")
+    family = invocation.model.family
+    claude = family == "anthropic"
+    return _violation(invocation.messages, claude, claude or family == _TITAN_TEXT)
 
 
 def check_conversation(messages: list[dict[str, Any]]) -> None:

@@ -5,17 +5,21 @@ A row is a JSON object on one line:
 ``id``        unique name of the fact;
 ``source``    where it was seen: ``owner/repo path @commit`` of a recording, or an issue URL;
 ``op``        the URL verb: ``converse``, ``converse-stream``, ``invoke``,
-              ``invoke-with-response-stream`` or ``count-tokens``;
-``model``     the model id as sent in the URL;
+              ``invoke-with-response-stream`` or ``count-tokens``; or ``apply-guardrail``
+              (``/guardrail/<model>/version/<guardrail_version or DRAFT>/apply``);
+``model``     the model id as sent in the URL (for ``apply-guardrail``, the guardrail);
 ``request``   the exact JSON body that was sent;
 ``expect``    what Bedrock answered, as checks (see ``check`` below);
 ``recorded``  (optional) when, if the recording says;
 ``xfail``     (optional) why the emulator does not agree yet (strict: a pass fails the row);
+``headers``   (optional) request headers sent besides the content type (InvokeModel's
+              ``X-Amzn-Bedrock-Guardrail*`` and ``X-Amzn-Bedrock-Trace``);
 ``setup``     (optional) resources the recording's account held, created first:
               ``{"application_profile": "<foundation model id>"}`` and/or
-              ``{"guardrail": {}}``; ``${application_profile}`` (the new profile's ARN) and
-              ``${guardrail}`` (the new guardrail's id) in ``model`` or ``request`` are
-              replaced by them.
+              ``{"guardrail": {...}}`` (CreateGuardrail's policy parameters; empty, a
+              word filter for ``xyzzy``); ``${application_profile}`` (the new profile's
+              ARN) and ``${guardrail}`` (the new guardrail's id) in ``model``, ``request``
+              or ``headers`` are replaced by them.
 
 Adding a fact is adding one line. Requests go over raw signed HTTP, so the body is
 exactly what the recording shows (boto3 would re-encode blobs).
@@ -158,7 +162,9 @@ def _set_up(aws: Aws, row: dict[str, Any]) -> dict[str, Any]:
     if not setup:
         return row
     control = aws.client("bedrock")
-    text = json.dumps({"model": row["model"], "request": row["request"]})
+    text = json.dumps(
+        {"model": row["model"], "request": row["request"], "headers": row.get("headers", {})}
+    )
     if "application_profile" in setup:
         source = f"arn:aws:bedrock:{REGION}::foundation-model/{setup['application_profile']}"
         arn = control.create_inference_profile(
@@ -166,12 +172,15 @@ def _set_up(aws: Aws, row: dict[str, Any]) -> dict[str, Any]:
         )["inferenceProfileArn"]
         text = text.replace("${application_profile}", arn)
     if "guardrail" in setup:
+        policies = setup["guardrail"] or {"wordPolicyConfig": {"wordsConfig": [{"text": "xyzzy"}]}}
         guardrail = control.create_guardrail(
             name=row["id"][:50],
             blockedInputMessaging="Blocked.",
             blockedOutputsMessaging="Blocked.",
-            wordPolicyConfig={"wordsConfig": [{"text": "xyzzy"}]},
+            **policies,
         )["guardrailId"]
+        if row.get("guardrail_version", "DRAFT") != "DRAFT":
+            control.create_guardrail_version(guardrailIdentifier=guardrail)
         text = text.replace("${guardrail}", guardrail)
     return {**row, **json.loads(text)}
 
@@ -179,9 +188,15 @@ def _set_up(aws: Aws, row: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("row", _params())
 def test_fact(aws: Aws, row: dict[str, Any]) -> None:
     row = _set_up(aws, row)
-    url = f"{aws.runtime_url()}/model/{quote(row['model'], safe='')}/{row['op']}"
+    target = quote(row["model"], safe="")
+    if row["op"] == "apply-guardrail":
+        version = row.get("guardrail_version", "DRAFT")
+        url = f"{aws.runtime_url()}/guardrail/{target}/version/{version}/apply"
+    else:
+        url = f"{aws.runtime_url()}/model/{target}/{row['op']}"
     body = json.dumps(row["request"])
-    response = signed_request("POST", url, body, {"content-type": "application/json"})
+    headers = {"content-type": "application/json", **row.get("headers", {})}
+    response = signed_request("POST", url, body, headers)
     check(row["expect"], response.status_code, response.headers, response.content)
 
 

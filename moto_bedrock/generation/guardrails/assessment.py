@@ -35,6 +35,11 @@ _USAGE_KEYS = (
     "sensitiveInformationPolicyFreeUnits",
     "contextualGroundingPolicyUnits",
     "contentPolicyImageUnits",
+    # Present (0) since automated reasoning checks shipped (Arize-ai/openinference python/
+    # instrumentation/openinference-instrumentation-bedrock/tests/.../cassettes/
+    # test_apply_guardrails.yaml, 2026-04).
+    "automatedReasoningPolicyUnits",
+    "automatedReasoningPolicies",
 )
 
 
@@ -158,6 +163,8 @@ class Guardrail:
             for finding in block_pii + block_regexes:
                 block_masks += finding.masks
             masks.append(block_masks)
+        if full:
+            pii += self.sensitive.undetected({f.entry["type"] for f in pii}, source)
         grounding: list[Finding] = []
         sources = [b.text for b in blocks if "grounding_source" in b.qualifiers]
         queries = [b.text for b in blocks if "query" in b.qualifiers]

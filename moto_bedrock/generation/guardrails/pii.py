@@ -489,6 +489,16 @@ class SensitivePolicy:
                 continue  # a pattern that runs too long finds nothing more
         return _as_findings(pii), _as_findings(custom)
 
+    def undetected(self, found: set[str], source: str) -> list[Finding]:
+        """With ``outputScope: FULL``, each enabled entity type nothing matched, as Bedrock
+        lists it (``match`` empty; Arize-ai/openinference test_apply_success_guardrails.yaml,
+        2026-04)."""
+        return [
+            Finding({"match": "", "type": entry["type"], "action": "NONE", "detected": False})
+            for entry in self.entities
+            if entry["type"] not in found and setting(entry, source)[0]
+        ]
+
 
 def _as_findings(hits: list[_Hit]) -> list[Finding]:
     hits.sort(key=lambda h: h.start)

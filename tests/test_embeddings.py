@@ -335,11 +335,12 @@ def test_cohere_retrieval_ranks_the_related_document_first(runtime: Any) -> None
 # -- rejections ---------------------------------------------------------------------------
 
 NEGATIVE: list[tuple[str, dict[str, Any], str]] = [
-    (TITAN_V1, {}, schema_error("#: required key [inputText] not found")),
+    # G1's key failures carry no "#: " pointer (aws-samples/serverless-pdf-chat#35, 2024-02).
+    (TITAN_V1, {}, schema_error("required key [inputText] not found")),
     (
         TITAN_V1,
         {"inputText": "x", "dimensions": 256},
-        schema_error("#: extraneous key [dimensions] is not permitted"),
+        schema_error("extraneous key [dimensions] is not permitted"),
     ),
     (
         TITAN_V1,

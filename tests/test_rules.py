@@ -14,12 +14,16 @@ import pytest
 from botocore.exceptions import ClientError
 
 from moto_bedrock.catalog import FoundationModel, load_catalog
+from moto_bedrock.catalog.on_demand import profile_only_in
 from moto_bedrock.rules import RULES
 from tests.conftest import HAIKU, REGION, Aws, user
 
+NOVA = "us.amazon.nova-micro-v1:0"
+
 
 def _callable_id(model: FoundationModel) -> str:
-    return f"us.{model.model_id}" if model.requires_inference_profile else model.model_id
+    profile_only = model.requires_inference_profile or profile_only_in(model.model_id, REGION)
+    return f"us.{model.model_id}" if profile_only else model.model_id
 
 
 def _usable(model: FoundationModel) -> bool:
@@ -242,8 +246,18 @@ CASES = [
         "point and try again.",
     ),
     Case(
-        "tool-config-required",
+        "cache-point-prefix",
         HAIKU,
+        {
+            "messages": [
+                {"role": "user", "content": [{"cachePoint": {"type": "default"}}, {"text": "Hi"}]}
+            ]
+        },
+        "There is nothing available to cache.",
+    ),
+    Case(
+        "tool-config-required",
+        NOVA,
         {"messages": [*WEATHER_TURN, {"role": "user", "content": [tool_result("tooluse_A")]}]},
         "The toolConfig field must be defined when using toolUse and toolResult content blocks.",
     ),
@@ -253,6 +267,26 @@ CASES = [
         {"messages": [user("Weather?")], "toolConfig": {"tools": [TOOL, TOOL]}},
         "The toolConfig.tools field contains duplicate tool names: get_weather. Tool names "
         "must be unique. Rename or remove the duplicate tools and try again.",
+    ),
+    Case(
+        "tool-schema-keys",
+        NOVA,
+        {
+            "messages": [user("Weather?")],
+            "toolConfig": {
+                "tools": [
+                    {
+                        "toolSpec": {
+                            "name": "get_weather",
+                            "inputSchema": {"json": {"type": "object", "definitions": {}}},
+                        }
+                    }
+                ]
+            },
+        },
+        "The model returned the following errors: Malformed input request: "
+        "#/toolConfig/tools/0/toolSpec/inputSchema/json: extraneous key [definitions] is not "
+        "permitted, please reformat your input and try again.",
     ),
     Case(
         "tool-choice-known",

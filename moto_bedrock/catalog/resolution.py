@@ -18,6 +18,7 @@ from ..bedrockruntime.exceptions import (
     on_demand_not_supported,
 )
 from . import Catalog, FoundationModel, ProfileGeo
+from .on_demand import profile_only_in
 
 __all__ = ["ResolvedModel", "SystemProfile", "resolve_model", "system_profiles"]
 
@@ -134,7 +135,11 @@ def resolve_model(
     model = find_foundation_model(catalog, identifier, region)
     if model is None:
         raise ValidationException(INVALID_MODEL_IDENTIFIER)
-    if model.requires_inference_profile or model.inference_types_supported == ("PROVISIONED",):
+    if (
+        model.requires_inference_profile
+        or model.inference_types_supported == ("PROVISIONED",)
+        or profile_only_in(model.model_id, region)
+    ):
         # A provisioned-only context variant (``...:48k``) is refused on demand too; that it
         # gets the same text as a profile-only model is unverified.
         raise on_demand_not_supported(model.model_id)

@@ -56,9 +56,11 @@ RULES: dict[str, Rule] = {
     "tool-turns-separate": recorded.turn_mixing_violation,
     "tool-error-content": recorded.empty_error_result_violation,
     "cache-point-placement": recorded.cache_point_placement_violation,
+    "cache-point-prefix": recorded.cache_point_prefix_violation,
     # tools (conversation.py)
     "tool-config-required": conversation.tool_config_violation,
     "tool-names-unique": conversation.tool_names_violation,
+    "tool-schema-keys": recorded.nova_tool_schema_violation,
     "tool-choice-known": conversation.tool_choice_known_violation,
     # model capabilities, from the catalog flags (capabilities.py)
     "tool-use": capabilities.tool_use_violation,

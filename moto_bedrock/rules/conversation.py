@@ -326,8 +326,9 @@ def tool_results_extra_violation(invocation: Invocation) -> str | None:
 
 
 def tool_config_violation(invocation: Invocation) -> str | None:
-    """Tool blocks in the history need a toolConfig (observed text)."""
-    if invocation.tool_config is not None:
+    """Tool blocks in the history need a toolConfig (observed text), except for Claude, which
+    takes them without one (epam/ai-dial-adapter-bedrock#344, 2025-11)."""
+    if invocation.tool_config is not None or invocation.model.family == "anthropic":
         return None
     for message in invocation.messages:
         if any("toolUse" in b or "toolResult" in b for b in _content(message)):

@@ -18,10 +18,13 @@ from .conversation import media_blocks
 
 __all__ = [
     "CACHE_POINT_AFTER_REASONING",
+    "NOTHING_TO_CACHE",
     "NO_S3_URI",
     "cache_point_placement_violation",
+    "cache_point_prefix_violation",
     "empty_error_result_violation",
     "message_role_violation",
+    "nova_tool_schema_violation",
     "opens_with_empty_text",
     "s3_source_violation",
     "streams",
@@ -53,6 +56,18 @@ CACHE_POINT_AFTER_REASONING = (
 # use blocks..." (langchain-ai/langchain-aws#274, Meta, 2024; quarkiverse/quarkus-langchain4j
 # #1983, 2025). Claude, Nova (1 and 2) and Kimi take both in one turn (pydantic-ai cassettes).
 _SEPARATE_TOOL_TURNS = ("llama", "mistral", "mistral-chat")
+
+# A cache point with no block before it in its own list: "[cachePoint, text] ->
+# ValidationException: There is nothing available to cache." (strands-agents/harness-sdk
+# #3677, live on Claude Sonnet 4.5, 2026-08; the rule is per message, earlier turns do not
+# count). Bedrock's own wording, not the model's, so it is applied to every family; that
+# ``system`` and ``toolConfig.tools`` follow the same rule is inferred.
+NOTHING_TO_CACHE = "There is nothing available to cache."
+
+# Nova's tool schemas refuse ``definitions``: "The model returned the following errors:
+# Malformed input request: #/toolConfig/tools/1/toolSpec/inputSchema/json: extraneous key
+# [definitions] is not permitted, ..." (zed-industries/zed#31815, Nova Premier, 2025-05).
+_NOVA_SCHEMA_REFUSED = ("definitions",)
 _TOOL_BLOCKS = {"toolResult": "tool result", "toolUse": "tool use"}
 _TOOL_RESULT_MEDIA = ("document", "video")
 
@@ -177,4 +192,34 @@ def cache_point_placement_violation(invocation: Invocation) -> str | None:
         for before, block in pairwise(blocks):
             if "cachePoint" in block and "reasoningContent" in before:
                 return CACHE_POINT_AFTER_REASONING
+    return None
+
+
+def cache_point_prefix_violation(invocation: Invocation) -> str | None:
+    """A ``cachePoint`` first in a message's content, in ``system`` or in the tools."""
+    lists = [message.get("content") for message in invocation.messages if isinstance(message, dict)]
+    lists += [invocation.system, (invocation.tool_config or {}).get("tools")]
+    for blocks in lists:
+        if isinstance(blocks, list) and blocks and isinstance(blocks[0], dict):
+            first: dict[str, Any] = blocks[0]
+            if "cachePoint" in first:
+                return NOTHING_TO_CACHE
+    return None
+
+
+def nova_tool_schema_violation(invocation: Invocation) -> str | None:
+    """Nova: a tool's JSON schema with a key Nova's validator does not permit."""
+    if invocation.model.family != "nova":
+        return None
+    for index, tool in enumerate((invocation.tool_config or {}).get("tools") or []):
+        schema = ((tool.get("toolSpec") or {}).get("inputSchema") or {}).get("json")
+        if not isinstance(schema, dict):
+            continue
+        for key in _NOVA_SCHEMA_REFUSED:
+            if key in schema:
+                return (
+                    "The model returned the following errors: Malformed input request: "
+                    f"#/toolConfig/tools/{index}/toolSpec/inputSchema/json: extraneous key "
+                    f"[{key}] is not permitted, please reformat your input and try again."
+                )
     return None

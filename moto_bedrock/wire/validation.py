@@ -137,9 +137,21 @@ def _number(limit: float) -> str:
     return str(int(limit)) if float(limit).is_integer() else str(limit)
 
 
+# A ContentBlock in ``messages`` that sets two members is answered with Bedrock's own text,
+# listing the keys Bedrock names (envoyproxy/ai-gateway#1717, a text block carrying a
+# cachePoint, 2026-01), not with the aggregated form; a block that sets none keeps it.
+_BLOCK_PATH = re.compile(r"messages\.(\d+)\.member\.content\.(\d+)\.member")
+_BLOCK_KEYS = (
+    "text, image, toolUse, toolResult, document, video, cachePoint, reasoningContent, "
+    "citationsContent, searchResult"
+)
+
+
 class _Collector:
     def __init__(self, constraints: bool = True) -> None:
         self.errors: list[str] = []
+        #: Bedrock's own text for the first ContentBlock setting two keys, which wins.
+        self.block_text: str | None = None
         #: Whether lengths, ranges, enums and patterns are checked, or only types.
         self.constraints = constraints
 
@@ -188,6 +200,13 @@ class _Collector:
             return
         prefix = f"{path}." if path else ""
         present = [name for name in shape.members if value.get(name) is not None]
+        block = _BLOCK_PATH.fullmatch(path) if shape.name == "ContentBlock" else None
+        if block is not None and len(present) > 1 and self.block_text is None:
+            message, position = int(block.group(1)) - 1, int(block.group(2)) - 1
+            self.block_text = (
+                f"ContentBlock object at messages.{message}.content.{position} can only set "
+                f"one of the following keys: {_BLOCK_KEYS}."
+            )
         if shape.is_tagged_union and len(present) != 1:
             self.add(
                 shape,
@@ -491,6 +510,8 @@ def validate_input(
         return
     collector = _Collector(constraints)
     collector.check(shape, params, "")
+    if collector.block_text is not None:
+        raise ValidationException(collector.block_text)
     if collector.errors:
         count = len(collector.errors)
         noun = "error" if count == 1 else "errors"

@@ -40,7 +40,10 @@ def embed(body: dict[str, Any], model: FoundationModel) -> tuple[dict[str, Any],
     """Check a Titan Text Embeddings body and answer it: (response body, input tokens)."""
     dimension_choices = model.embedding_dimensions or (1024,)
     if model.model_id == V1:
-        check_keys(body, "#", ["inputText"], ["inputText"])
+        # G1's key failures carry no "#: " pointer: "Malformed input request: extraneous key
+        # [textGenerationConfig] is not permitted, ..." (aws-samples/serverless-pdf-chat#35,
+        # 2024-02).
+        check_keys(body, "", ["inputText"], ["inputText"])
         text, tokens = _input_text(body, model)
         vector = embeddings.embed_text(text, dimension_choices[0])
         return {"embedding": vector, "inputTextTokenCount": tokens}, tokens

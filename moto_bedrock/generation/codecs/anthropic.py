@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from ...bedrockruntime.exceptions import ValidationException
 from ...catalog import FoundationModel
@@ -250,7 +250,9 @@ def _usage(result: InferenceResult, model: FoundationModel) -> dict[str, Any]:
     usage["cache_creation_input_tokens"] = result.usage.get("cacheWriteInputTokens", 0)
     usage["cache_read_input_tokens"] = result.usage.get("cacheReadInputTokens", 0)
     if modern:
-        written = {d["ttl"]: d["inputTokens"] for d in result.usage.get("cacheDetails", [])}
+        # InferenceResult types usage as counts; cacheDetails is the one list in it.
+        details = cast("list[dict[str, Any]]", result.usage.get("cacheDetails", []))
+        written = {d["ttl"]: d["inputTokens"] for d in details}
         usage["cache_creation"] = {
             "ephemeral_5m_input_tokens": written.get("5m", 0),
             "ephemeral_1h_input_tokens": written.get("1h", 0),

@@ -10,7 +10,10 @@ real traffic (``docs/tokens.md`` lists each recording and how close we come):
 * ``message`` — added for each message after the first;
 * ``system`` — added when a system prompt is present;
 * ``tools`` — the tool-use prompt added when tools are offered with ``toolChoice`` auto (or
-  none), and ``forced_tools`` with ``any`` or ``tool``.
+  none), and ``forced_tools`` with ``any`` or ``tool``;
+* ``counting`` — what CountTokens reports on top of the usage an invocation would report.
+
+A few models differ from their family's template (``MODEL_FRAMINGS``, by model-id prefix).
 
 Families without a recording use the nearest template (marked in docs/tokens.md).
 """
@@ -30,11 +33,22 @@ class Framing:
     system: int = 0
     tools: int = 0
     forced_tools: int = 0
+    counting: int = 0
 
 
 # Anthropic's tool-use system prompt: 346 tokens under auto/none and 313 under any/tool
 # for Claude 3.5 and later (Anthropic's tool-use pricing table).
 _CLAUDE = Framing(request=7, message=3, system=1, tools=346, forced_tools=313)
+# Claude 4.5 and later, as recorded on Bedrock (pydantic/pydantic-ai tests/models/cassettes/
+# test_tool_choice_matrix/*-bedrock.yaml, Sonnet 4.5, 2026): one small tool and a short
+# question report 572 input tokens under auto and 655 under any, about 190 and 300 more than
+# the 346/313 of Anthropic's table. CountTokens reports 16 or 17 more than Converse usage
+# for the same prompt (langchain-ai/langchain-aws libs/aws/tests/integration_tests/
+# chat_models/test_bedrock_converse.py: 38 on Sonnet 4.5, 39 on Sonnet 4.6, for a system
+# prompt and a question Converse bills at about 22; Claude 3.7 Sonnet counted 21 there).
+_CLAUDE_4_5 = Framing(
+    request=7, message=3, system=1, tools=530, forced_tools=610, counting=16
+)
 _LLAMA = Framing(request=10, message=5, system=4)
 _MISTRAL = Framing(request=2, message=2)
 _CHATML = Framing(request=11, message=5, system=3)
@@ -59,19 +73,42 @@ FRAMINGS: dict[str, Framing] = {
     "ai21-jamba": Framing(request=6, message=3, system=3),
 }
 
+#: Models whose template differs from their family's, by foundation-model id prefix.
+MODEL_FRAMINGS: dict[str, Framing] = {
+    prefix: _CLAUDE_4_5
+    for prefix in (
+        "anthropic.claude-haiku-4-5",
+        "anthropic.claude-sonnet-4-5",
+        "anthropic.claude-sonnet-4-6",
+        "anthropic.claude-opus-4-5",
+        "anthropic.claude-opus-4-6",
+        "anthropic.claude-opus-4-7",
+        "anthropic.claude-sonnet-5",
+        "anthropic.claude-opus-5",
+        "anthropic.claude-fable-5",
+    )
+}
+
 _NONE = Framing()
 
 
-def framing_for(family: str) -> Framing:
-    """The template overhead of a body family (none for families not listed)."""
+def framing_for(family: str, model_id: str = "") -> Framing:
+    """The template overhead of a model (its family's; none for families not listed)."""
+    for prefix, framing in MODEL_FRAMINGS.items():
+        if model_id.startswith(prefix):
+            return framing
     return FRAMINGS.get(family, _NONE)
 
 
 def framing_tokens(
-    family: str, messages: int, has_system: bool, tool_config: dict[str, Any] | None
+    family: str,
+    messages: int,
+    has_system: bool,
+    tool_config: dict[str, Any] | None,
+    model_id: str = "",
 ) -> int:
     """Template tokens for a call with ``messages`` messages."""
-    framing = framing_for(family)
+    framing = framing_for(family, model_id)
     total = framing.request + framing.message * max(0, messages - 1)
     if has_system:
         total += framing.system

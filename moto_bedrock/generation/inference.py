@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog.caching import minimum_cache_tokens
-from .framing import framing_tokens
+from .framing import framing_for, framing_tokens
 from .responders import Invocation, Reply
 from .tokens import count_tokens, truncate_tokens
 
@@ -154,6 +154,7 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
         len(invocation.messages),
         bool(invocation.system),
         invocation.tool_config,
+        invocation.model.model_id,
     )
     parts: list[tuple[int, bool, Any]] = [(framing, False, "framing")]
     for tool in (invocation.tool_config or {}).get("tools", []):
@@ -167,8 +168,11 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
 
 
 def input_token_count(invocation: Invocation) -> int:
-    """All input tokens of an invocation, cached or not (what CountTokens reports)."""
-    return sum(tokens for tokens, _, _ in _prompt_parts(invocation))
+    """All input tokens of an invocation, cached or not; for CountTokens, what it reports."""
+    total = sum(tokens for tokens, _, _ in _prompt_parts(invocation))
+    if invocation.operation == "CountTokens":
+        total += framing_for(invocation.model.family, invocation.model.model_id).counting
+    return total
 
 
 def _prefix_key(invocation: Invocation, prefix: list[tuple[int, bool, dict[str, Any]]]) -> str:

@@ -11,7 +11,11 @@ real traffic (``docs/tokens.md`` lists each recording and how close we come):
 * ``system`` — added when a system prompt is present;
 * ``tools`` — the tool-use prompt added when tools are offered with ``toolChoice`` auto (or
   none), and ``forced_tools`` with ``any`` or ``tool``;
-* ``counting`` — what CountTokens reports on top of the usage an invocation would report.
+* ``counting`` — what CountTokens reports on top of the usage an invocation would report;
+* ``thinking`` — added when extended thinking is enabled with a budget;
+* ``structured`` — the structured-output prompt added with ``outputConfig.textFormat``
+  (the schema's own tokens are counted besides);
+* ``text_scale`` — how many more tokens the model's tokenizer makes of the same text.
 
 A few models differ from their family's template (``MODEL_FRAMINGS``, by model-id prefix).
 
@@ -20,7 +24,7 @@ Families without a recording use the nearest template (marked in docs/tokens.md)
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 __all__ = ["Framing", "framing_for", "framing_tokens"]
@@ -34,11 +38,18 @@ class Framing:
     tools: int = 0
     forced_tools: int = 0
     counting: int = 0
+    thinking: int = 0
+    structured: int = 0
+    text_scale: float = 1.0
 
 
 # Anthropic's tool-use system prompt: 346 tokens under auto/none and 313 under any/tool
 # for Claude 3.5 and later (Anthropic's tool-use pricing table).
-_CLAUDE = Framing(request=7, message=3, system=1, tools=346, forced_tools=313)
+# Extended thinking with a budget adds about 28 (Sonnet 4 and 4.5 report 42 and 43 for a
+# 7-token question that costs 14 without it: pydantic/pydantic-ai tests/models/cassettes/
+# test_bedrock/test_bedrock_model_thinking_part_anthropic.yaml and ..._legacy.yaml);
+# adaptive thinking adds nothing (..._anthropic_adaptive.yaml: 14).
+_CLAUDE = Framing(request=7, message=3, system=1, tools=346, forced_tools=313, thinking=28)
 # Claude 4.5 and later, as recorded on Bedrock (pydantic/pydantic-ai tests/models/cassettes/
 # test_tool_choice_matrix/*-bedrock.yaml, Sonnet 4.5, 2026): one small tool and a short
 # question report 572 input tokens under auto and 655 under any, about 190 and 300 more than
@@ -46,9 +57,23 @@ _CLAUDE = Framing(request=7, message=3, system=1, tools=346, forced_tools=313)
 # for the same prompt (langchain-ai/langchain-aws libs/aws/tests/integration_tests/
 # chat_models/test_bedrock_converse.py: 38 on Sonnet 4.5, 39 on Sonnet 4.6, for a system
 # prompt and a question Converse bills at about 22; Claude 3.7 Sonnet counted 21 there).
+# Native structured output adds about 170 besides its schema (pydantic/pydantic-ai tests/
+# models/bedrock/cassettes/test_native_output/*.yaml: 210 to 317 for short prompts).
 _CLAUDE_4_5 = Framing(
-    request=7, message=3, system=1, tools=530, forced_tools=610, counting=16
+    request=7,
+    message=3,
+    system=1,
+    tools=530,
+    forced_tools=610,
+    counting=16,
+    thinking=28,
+    structured=170,
 )
+# Claude Opus 4.7 and later use a new tokenizer, which Anthropic says makes up to 1.35 times
+# the tokens of the same text; Sonnet 5 reports 16 for "I'm Pickle Rick" where Sonnet 4.5
+# reported 12 (langchain-ai/langchain-aws libs/aws/tests/integration_tests/chat_models/
+# test_bedrock.py, commit 6da32788).
+_CLAUDE_5 = replace(_CLAUDE_4_5, text_scale=1.35)
 _LLAMA = Framing(request=10, message=5, system=4)
 _MISTRAL = Framing(request=2, message=2)
 _CHATML = Framing(request=11, message=5, system=3)
@@ -75,18 +100,25 @@ FRAMINGS: dict[str, Framing] = {
 
 #: Models whose template differs from their family's, by foundation-model id prefix.
 MODEL_FRAMINGS: dict[str, Framing] = {
-    prefix: _CLAUDE_4_5
-    for prefix in (
-        "anthropic.claude-haiku-4-5",
-        "anthropic.claude-sonnet-4-5",
-        "anthropic.claude-sonnet-4-6",
-        "anthropic.claude-opus-4-5",
-        "anthropic.claude-opus-4-6",
-        "anthropic.claude-opus-4-7",
-        "anthropic.claude-sonnet-5",
-        "anthropic.claude-opus-5",
-        "anthropic.claude-fable-5",
-    )
+    **{
+        prefix: _CLAUDE_4_5
+        for prefix in (
+            "anthropic.claude-haiku-4-5",
+            "anthropic.claude-sonnet-4-5",
+            "anthropic.claude-sonnet-4-6",
+            "anthropic.claude-opus-4-5",
+            "anthropic.claude-opus-4-6",
+        )
+    },
+    **{
+        prefix: _CLAUDE_5
+        for prefix in (
+            "anthropic.claude-opus-4-7",
+            "anthropic.claude-sonnet-5",
+            "anthropic.claude-opus-5",
+            "anthropic.claude-fable-5",
+        )
+    },
 }
 
 _NONE = Framing()

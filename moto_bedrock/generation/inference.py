@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -149,22 +150,52 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
 
     The first part is the model's own template around the prompt (``generation.framing``).
     """
+    model = invocation.model
+    template = framing_for(model.family, model.model_id)
     framing = framing_tokens(
-        invocation.model.family,
+        model.family,
         len(invocation.messages),
         bool(invocation.system),
         invocation.tool_config,
-        invocation.model.model_id,
+        model.model_id,
     )
+    thinking = (invocation.additional_request_fields or {}).get("thinking")
+    if isinstance(thinking, dict) and thinking.get("type") == "enabled":
+        framing += template.thinking
+    text_format = (invocation.output_config or {}).get("textFormat")
+    if template.structured and isinstance(text_format, dict):
+        framing += template.structured + _format_tokens(text_format)
     parts: list[tuple[int, bool, Any]] = [(framing, False, "framing")]
+    scale = template.text_scale
     for tool in (invocation.tool_config or {}).get("tools", []):
-        parts.append((tool_tokens(tool), "cachePoint" in tool, tool))
+        parts.append((_scaled(tool_tokens(tool), scale), "cachePoint" in tool, tool))
     blocks = list(invocation.system)
     for message in invocation.messages:
         blocks.extend(message.get("content", []))
     for block in blocks:
-        parts.append((_block_tokens(block), "cachePoint" in block, block))
+        tokens = _block_tokens(block)
+        parts.append(
+            (tokens if "image" in block else _scaled(tokens, scale), "cachePoint" in block, block)
+        )
     return parts
+
+
+def _format_tokens(text_format: dict[str, Any]) -> int:
+    """What a structured-output schema costs: the words of the schema, as for a tool."""
+    spec = (text_format.get("structure") or {}).get("jsonSchema") or {}
+    schema = spec.get("schema") if isinstance(spec, dict) else None
+    if isinstance(schema, str):
+        try:
+            schema = json.loads(schema)
+        except ValueError:
+            return count_tokens(schema)
+    return tool_tokens(
+        {"toolSpec": {"name": spec.get("name", ""), "inputSchema": {"json": schema}}}
+    )
+
+
+def _scaled(tokens: int, scale: float) -> int:
+    return tokens if scale == 1.0 else math.ceil(tokens * scale)
 
 
 def input_token_count(invocation: Invocation) -> int:

@@ -15,7 +15,9 @@ real traffic (``docs/tokens.md`` lists each recording and how close we come):
 * ``thinking`` — added when extended thinking is enabled with a budget;
 * ``structured`` — the structured-output prompt added with ``outputConfig.textFormat``
   (the schema's own tokens are counted besides);
-* ``text_scale`` — how many more tokens the model's tokenizer makes of the same text.
+* ``text_scale`` — how many more tokens the model's tokenizer makes of the same text;
+* ``pixel_images`` — whether images cost by their size (``generation.inference``) rather
+  than a flat amount.
 
 A few models differ from their family's template (``MODEL_FRAMINGS``, by model-id prefix).
 
@@ -41,6 +43,7 @@ class Framing:
     thinking: int = 0
     structured: int = 0
     text_scale: float = 1.0
+    pixel_images: bool = False
 
 
 # Anthropic's tool-use system prompt: 346 tokens under auto/none and 313 under any/tool
@@ -68,12 +71,19 @@ _CLAUDE_4_5 = Framing(
     counting=16,
     thinking=28,
     structured=170,
+    pixel_images=True,
 )
 # Claude Opus 4.7 and later use a new tokenizer, which Anthropic says makes up to 1.35 times
 # the tokens of the same text; Sonnet 5 reports 16 for "I'm Pickle Rick" where Sonnet 4.5
 # reported 12 (langchain-ai/langchain-aws libs/aws/tests/integration_tests/chat_models/
 # test_bedrock.py, commit 6da32788).
 _CLAUDE_5 = replace(_CLAUDE_4_5, text_scale=1.35)
+_NOVA = Framing(request=0, message=2, tools=445, forced_tools=445)
+# Nova 2's tool prompt is about twice Nova 1's: one small tool and a short question report
+# 901 on Nova 2 Lite (pydantic/pydantic-ai tests/models/cassettes/test_multimodal_tool_returns/
+# test_multimodal_tool_return_matrix[*-bedrock_nova].yaml, first calls), 571 with two tools on
+# Nova Micro (test_bedrock/test_bedrock_model_structured_output.yaml).
+_NOVA_2 = replace(_NOVA, tools=870, forced_tools=870, pixel_images=True)
 _LLAMA = Framing(request=10, message=5, system=4)
 _MISTRAL = Framing(request=2, message=2)
 _CHATML = Framing(request=11, message=5, system=3)
@@ -81,7 +91,7 @@ _CHATML = Framing(request=11, message=5, system=3)
 FRAMINGS: dict[str, Framing] = {
     "anthropic": _CLAUDE,
     "anthropic-text": Framing(request=4, message=3),
-    "nova": Framing(request=0, message=2, tools=445, forced_tools=445),
+    "nova": _NOVA,
     "llama": _LLAMA,
     "mistral": _MISTRAL,
     "mistral-chat": _MISTRAL,
@@ -110,6 +120,8 @@ MODEL_FRAMINGS: dict[str, Framing] = {
             "anthropic.claude-opus-4-6",
         )
     },
+    "amazon.nova-2-lite": _NOVA_2,
+    "amazon.nova-2-pro": _NOVA_2,
     **{
         prefix: _CLAUDE_5
         for prefix in (

@@ -17,14 +17,21 @@ from typing import Any
 
 from ..catalog.caching import minimum_cache_tokens
 from .framing import framing_for, framing_tokens
+from .images import image_size
 from .responders import Invocation, Reply
 from .tokens import count_tokens, truncate_tokens
 
 __all__ = ["InferenceResult", "PromptCache", "finish", "input_token_count", "tool_tokens"]
 
-# An image is charged a flat amount: we do not decode images to learn their size. Claude
-# charges about (width * height) / 750 tokens, so 1,600 is a mid-sized (~1,100 px) image.
+# An image is charged a flat amount where the model's image pricing is not known (or the
+# image's size cannot be read): about what Nova 1, Llama 4 and Pixtral report for a ~600 px
+# image. Claude and Nova 2 charge (width * height) / 750 tokens, read from the image's PNG
+# or JPEG header, after scaling its long edge to 1,568 px (Anthropic's vision guide; a
+# 597x566 JPEG costs 451 on Sonnet 4.5 and Nova 2 Lite: pydantic/pydantic-ai tests/models/
+# cassettes/test_multimodal_tool_returns/*-image-bedrock_claude.yaml and ..._nova.yaml).
 IMAGE_TOKENS = 1600
+_IMAGE_EDGE = 1568
+_PIXELS_PER_TOKEN = 750
 AUDIO_BYTES_PER_TOKEN = 2560
 
 
@@ -78,18 +85,35 @@ class PromptCache:
         self._sizes.clear()
 
 
-def _block_tokens(block: dict[str, Any]) -> int:
+def _image_tokens(image: dict[str, Any]) -> int:
+    data = (image.get("source") or {}).get("bytes")
+    if isinstance(data, str):
+        try:
+            data = base64.b64decode(data, validate=True)
+        except ValueError:
+            return IMAGE_TOKENS
+    size = image_size(data) if isinstance(data, bytes) else None
+    if size is None:
+        return IMAGE_TOKENS
+    scale = min(1.0, _IMAGE_EDGE / max(size))
+    pixels = size[0] * scale * size[1] * scale
+    return max(1, min(IMAGE_TOKENS, math.ceil(pixels / _PIXELS_PER_TOKEN)))
+
+
+def _block_tokens(block: dict[str, Any], pixels: bool = False) -> int:
+    """A content block's tokens; ``pixels`` prices images by their size (Claude, Nova 2)."""
     if "text" in block:
         return count_tokens(block["text"])
     if "image" in block:
-        return IMAGE_TOKENS
+        return _image_tokens(block["image"]) if pixels else IMAGE_TOKENS
     if "toolUse" in block:
         tool_use = block["toolUse"]
         return count_tokens(tool_use.get("name", "")) + count_tokens(
             json.dumps(tool_use.get("input"), sort_keys=True)
         )
     if "toolResult" in block:
-        return sum(_block_tokens(part) for part in block["toolResult"].get("content", []))
+        content = block["toolResult"].get("content", [])
+        return sum(_block_tokens(part, pixels) for part in content)
     if "json" in block:
         return count_tokens(json.dumps(block["json"], sort_keys=True))
     if "document" in block:
@@ -173,7 +197,7 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
     for message in invocation.messages:
         blocks.extend(message.get("content", []))
     for block in blocks:
-        tokens = _block_tokens(block)
+        tokens = _block_tokens(block, template.pixel_images)
         parts.append(
             (tokens if "image" in block else _scaled(tokens, scale), "cachePoint" in block, block)
         )

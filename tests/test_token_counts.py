@@ -8,6 +8,8 @@ Recordings (repository and path; docs/tokens.md lists them with our figures):
 * P = pydantic/pydantic-ai ``tests/models/cassettes/test_bedrock/<file>`` @4fda38988f
 * L = langchain-ai/langchain-aws ``libs/aws/tests/integration_tests/chat_models/<file>``
   @0434c7f94f (assertions of live runs' counts)
+* A = Arize-ai/openinference ``js/packages/openinference-instrumentation-bedrock/test/
+  recordings/<file>`` @1fe497f1d9
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from tests.conftest import foundation_id, user
 
 P = "pydantic/pydantic-ai tests/models/cassettes/test_bedrock/"
 L = "langchain-ai/langchain-aws libs/aws/tests/integration_tests/chat_models/"
+A = "Arize-ai/openinference js/packages/openinference-instrumentation-bedrock/test/recordings/"
 CHATBOT = "You are a helpful chatbot."
 FRANCE = "What is the capital of France?"
 CITY = "What is the capital of France? Give me the city name, country, and population."
@@ -124,6 +127,38 @@ PARIS = "What's the weather in Paris?"
 ASSISTANT = "You are a helpful assistant."
 CHICKEN = "Why did the chicken cross the road?"
 ANALYST = "YOU ARE A HELPFUL ASSISTANT THAT ANALYZES DOCUMENTS.\n" * 50
+
+
+ARIZE_TOOL_REQUEST: dict[str, Any] = {
+    "messages": [user("What's the weather in San Francisco?")],
+    "toolConfig": {
+        "tools": [
+            {
+                "toolSpec": {
+                    "name": "get_weather",
+                    "description": "Get current weather for a location",
+                    "inputSchema": {
+                        "json": {
+                            "type": "object",
+                            "properties": {
+                                "location": {
+                                    "type": "string",
+                                    "description": "The city and state, e.g. San Francisco, CA",
+                                },
+                                "unit": {
+                                    "type": "string",
+                                    "enum": ["celsius", "fahrenheit"],
+                                    "description": "Temperature unit",
+                                },
+                            },
+                            "required": ["location"],
+                        }
+                    },
+                }
+            }
+        ]
+    },
+}
 
 
 def _document(name: str, text: str) -> dict[str, Any]:
@@ -343,6 +378,24 @@ RECORDINGS: list[tuple[str, str, dict[str, Any], int]] = [
         },
         215,
     ),
+    (
+        A + "should-handle-meta-llama-models.json",
+        "meta.llama3-8b-instruct-v1:0",
+        {"messages": [user("Hello, can you tell me about yourself?")]},
+        23,
+    ),
+    (
+        A + "should-handle-mistral-models.json",
+        "mistral.mistral-7b-instruct-v0:2",
+        {"messages": [user("Hello, can you tell me about yourself?")]},
+        18,
+    ),
+    (
+        A + "should-handle-tool-configuration.json",
+        "anthropic.claude-3-5-sonnet-20240620-v1:0",
+        ARIZE_TOOL_REQUEST,
+        408,
+    ),
     # CountTokens recordings (see COUNTED).
     (
         L + "test_bedrock_converse.py (Sonnet 4.6)",
@@ -388,17 +441,41 @@ def test_counts_are_within_15_percent_of_the_recording(
 
 INPUT_KEYS = ("inputTokens", "cacheReadInputTokens", "cacheWriteInputTokens")
 
-# (recording, model, native Anthropic body's messages and system, recorded input_tokens)
+
+def _anthropic(text: str) -> dict[str, Any]:
+    return {
+        "anthropic_version": "bedrock-2023-05-31",
+        "max_tokens": 100,
+        "messages": [{"role": "user", "content": text}],
+    }
+
+
+# (recording, model, native body, recorded input tokens); Bedrock reports them in the
+# x-amzn-bedrock-input-token-count header for every family.
 INVOKED: list[tuple[str, str, dict[str, Any], int]] = [
     # "Hello" twice through ChatBedrock.generate: 16 on Sonnet 4.5 and 18 on Sonnet 5.
-    (L + "test_bedrock.py @6da32788^", SONNET_4_5, {"messages": [user("Hello")]}, 8),
-    (L + "test_bedrock.py", "us.anthropic.claude-sonnet-5", {"messages": [user("Hello")]}, 9),
-    (L + "test_bedrock.py @6da32788^", SONNET_4_5, {"messages": [user("I'm Pickle Rick")]}, 12),
+    (L + "test_bedrock.py @6da32788^", SONNET_4_5, _anthropic("Hello"), 8),
+    (L + "test_bedrock.py", "us.anthropic.claude-sonnet-5", _anthropic("Hello"), 9),
+    (L + "test_bedrock.py @6da32788^", SONNET_4_5, _anthropic("I'm Pickle Rick"), 12),
+    (L + "test_bedrock.py", "us.anthropic.claude-sonnet-5", _anthropic("I'm Pickle Rick"), 16),
+    # A bare Llama prompt (no chat template) counts only itself.
     (
-        L + "test_bedrock.py",
-        "us.anthropic.claude-sonnet-5",
-        {"messages": [user("I'm Pickle Rick")]},
-        16,
+        A + "should-handle-meta-llama-models-invoke.json",
+        "meta.llama3-8b-instruct-v1:0",
+        {"prompt": "Hello, how are you?", "max_gen_len": 100, "temperature": 0.7, "top_p": 0.9},
+        6,
+    ),
+    (
+        A + "should-handle-amazon-titan-models.json",
+        "amazon.titan-text-express-v1",
+        {"inputText": "Hello, how are you?", "textGenerationConfig": {"maxTokenCount": 100}},
+        6,
+    ),
+    (
+        A + "should-handle-cohere-command-models.json",
+        "cohere.command-text-v14",
+        {"prompt": "Hello, how are you?", "max_tokens": 100, "temperature": 0.7},
+        6,
     ),
 ]
 
@@ -409,15 +486,8 @@ INVOKED: list[tuple[str, str, dict[str, Any], int]] = [
 def test_invoke_model_usage_is_within_15_percent_of_the_recording(
     runtime: Any, recording: str, model_id: str, body: dict[str, Any], recorded: int
 ) -> None:
-    messages = [
-        {"role": m["role"], "content": [{"type": "text", "text": b["text"]} for b in m["content"]]}
-        for m in body["messages"]
-    ]
-    native = {"anthropic_version": "bedrock-2023-05-31", "max_tokens": 100, "messages": messages}
-    answer = json.loads(
-        runtime.invoke_model(modelId=model_id, body=json.dumps(native))["body"].read()
-    )
-    counted = answer["usage"]["input_tokens"]
+    response = runtime.invoke_model(modelId=model_id, body=json.dumps(body))
+    counted = int(response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-bedrock-input-token-count"])
     assert abs(counted - recorded) <= 0.15 * recorded, (recording, counted, recorded)
 
 

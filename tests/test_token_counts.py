@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 
+from moto_bedrock.generation.images import png
 from moto_bedrock.generation.tokens import count_tokens, tokenize
 from tests.conftest import foundation_id, user
 
@@ -537,3 +538,43 @@ def test_upper_case_stretches_cost_a_token_per_three_and_a_half_characters() -> 
     assert count_tokens("NEWer") == 1
     text = "YOU MUST ANSWER.\nTHE END"
     assert "".join(tokenize(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("model_id", "size", "recorded"),
+    [
+        # Recordings of the same 597x566 JPEG beside a short question: 1,083 with it,
+        # 631 with a one-line document instead, on Sonnet 4.5; 1,382 against 901 without it
+        # on Nova 2 Lite (pydantic/pydantic-ai tests/models/cassettes/
+        # test_multimodal_tool_returns/test_multimodal_tool_return_matrix[direct-binary-image-
+        # bedrock_claude].yaml and [...-bedrock_nova].yaml): about 451, 597 * 566 / 750.
+        (SONNET_4_5, (597, 566), 451),
+        ("us.amazon.nova-2-lite-v1:0", (597, 566), 451),
+        # A 1x1 image costs next to nothing (A + should-handle-multi-modal-messages-with-
+        # images.json: 19 for it and a short question on Claude 3.5 Sonnet).
+        ("anthropic.claude-3-5-sonnet-20240620-v1:0", (1, 1), 1),
+    ],
+)
+def test_images_cost_their_pixels_on_claude_and_nova_2(
+    runtime: Any, model_id: str, size: tuple[int, int], recorded: int
+) -> None:
+    image = {"image": {"format": "png", "source": {"bytes": png(*size, seed=1, prompt="x")}}}
+    bare = runtime.converse(modelId=model_id, messages=[user("Describe it.")])
+    with_image = runtime.converse(
+        modelId=model_id,
+        messages=[{"role": "user", "content": [image, {"text": "Describe it."}]}],
+    )
+    cost = with_image["usage"]["inputTokens"] - bare["usage"]["inputTokens"]
+    assert cost == recorded
+
+
+def test_images_of_other_families_cost_a_flat_amount(runtime: Any) -> None:
+    image = {"image": {"format": "png", "source": {"bytes": png(2, 2, seed=1, prompt="x")}}}
+    model = "us.meta.llama4-maverick-17b-instruct-v1:0"
+    bare = runtime.converse(modelId=model, messages=[user("Describe it.")])
+    with_image = runtime.converse(
+        modelId=model, messages=[{"role": "user", "content": [image, {"text": "Describe it."}]}]
+    )
+    # Llama 4 reports about 1,500 for a 597x566 image (P +
+    # test_bedrock_media_kind_delivered_in_tool_result[meta_image].yaml: 1,626 in all).
+    assert with_image["usage"]["inputTokens"] - bare["usage"]["inputTokens"] == 1600

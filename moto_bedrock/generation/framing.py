@@ -52,7 +52,9 @@ class Framing:
 # 7-token question that costs 14 without it: pydantic/pydantic-ai tests/models/cassettes/
 # test_bedrock/test_bedrock_model_thinking_part_anthropic.yaml and ..._legacy.yaml);
 # adaptive thinking adds nothing (..._anthropic_adaptive.yaml: 14).
-_CLAUDE = Framing(request=7, message=3, system=1, tools=346, forced_tools=313, thinking=28)
+_CLAUDE = Framing(
+    request=7, message=3, system=1, tools=346, forced_tools=313, thinking=28, pixel_images=True
+)
 # Claude 4.5 and later, as recorded on Bedrock (pydantic/pydantic-ai tests/models/cassettes/
 # test_tool_choice_matrix/*-bedrock.yaml, Sonnet 4.5, 2026): one small tool and a short
 # question report 572 input tokens under auto and 655 under any, about 190 and 300 more than

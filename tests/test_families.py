@@ -32,7 +32,12 @@ BODIES: dict[str, dict[str, Any]] = {
         "inferenceConfig": {"maxTokens": 20},
     },
     "titan-text": {"inputText": "Hi", "textGenerationConfig": {"maxTokenCount": 20}},
-    "llama": {"prompt": "Hi", "max_gen_len": 20},
+    # In its chat template, as clients send it: a bare prompt counts no template tokens.
+    "llama": {
+        "prompt": "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\nHi<|eot_id|>"
+        "<|start_header_id|>assistant<|end_header_id|>\n\n",
+        "max_gen_len": 20,
+    },
     "mistral": {"prompt": "<s>[INST] Hi [/INST]", "max_tokens": 20},
     "mistral-chat": {"messages": [{"role": "user", "content": "Hi"}], "max_tokens": 20},
     "cohere-command": {"prompt": "Hi", "max_tokens": 20},

@@ -524,10 +524,31 @@ def test_nova_mm_vectors_are_deterministic_and_meaningful() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("purpose", "text", "recorded"),
+    [
+        ("GENERIC_INDEX", "hello", 3),
+        ("GENERIC_RETRIEVAL", "Hello, world!", 19),
+        ("GENERIC_RETRIEVAL", "Test Nova truncate start", 20),
+        ("TEXT_RETRIEVAL", "Test Nova settings", 22),
+    ],
+)
+def test_nova_mm_counts_are_within_15_percent_of_the_recordings(
+    purpose: str, text: str, recorded: int
+) -> None:
+    # pydantic/pydantic-ai tests/cassettes/test_embeddings/TestBedrock.test_nova_minimal.yaml,
+    # ..._multiple_texts.yaml, ..._with_truncate_start.yaml, ..._with_embedding_purpose.yaml.
+    body = nova_text(text, embeddingPurpose=purpose)
+    body["singleEmbeddingParams"]["text"]["truncationMode"] = "NONE"
+    _, tokens = nova_mm_embed.embed(body, NOVA_MM)
+    assert abs(tokens - recorded) <= 0.15 * recorded
+
+
 def test_nova_mm_truncation() -> None:
     long_text = "word " * 9000
     response, tokens = nova_mm_embed.embed(nova_text(long_text), NOVA_MM)
-    assert tokens == 8192
+    # The kept 8,192 text tokens and the 2 that frame an indexed text (docs/tokens.md).
+    assert tokens == 8192 + 2
     assert 0 < response["embeddings"][0]["truncatedCharLength"] < len(long_text)
     none = nova_text(long_text)
     none["singleEmbeddingParams"]["text"]["truncationMode"] = "NONE"

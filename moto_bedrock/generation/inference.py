@@ -11,19 +11,30 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import math
+import re
+import threading
 from dataclasses import dataclass
 from typing import Any
 
 from ..catalog.caching import minimum_cache_tokens
-from .framing import framing_tokens
+from .framing import framing_for, framing_tokens
+from .images import image_size
+from .pdf_text import pdf_text
 from .responders import Invocation, Reply
 from .tokens import count_tokens, truncate_tokens
 
 __all__ = ["InferenceResult", "PromptCache", "finish", "input_token_count", "tool_tokens"]
 
-# An image is charged a flat amount: we do not decode images to learn their size. Claude
-# charges about (width * height) / 750 tokens, so 1,600 is a mid-sized (~1,100 px) image.
+# An image is charged a flat amount where the model's image pricing is not known (or the
+# image's size cannot be read): about what Nova 1, Llama 4 and Pixtral report for a ~600 px
+# image. Claude and Nova 2 charge (width * height) / 750 tokens, read from the image's PNG
+# or JPEG header, after scaling its long edge to 1,568 px (Anthropic's vision guide; a
+# 597x566 JPEG costs 451 on Sonnet 4.5 and Nova 2 Lite: pydantic/pydantic-ai tests/models/
+# cassettes/test_multimodal_tool_returns/*-image-bedrock_claude.yaml and ..._nova.yaml).
 IMAGE_TOKENS = 1600
+_IMAGE_EDGE = 1568
+_PIXELS_PER_TOKEN = 750
 AUDIO_BYTES_PER_TOKEN = 2560
 
 
@@ -77,27 +88,99 @@ class PromptCache:
         self._sizes.clear()
 
 
-def _block_tokens(block: dict[str, Any]) -> int:
+#: What a document's wrapper adds to its text (its name and format, as the model sees them).
+_DOCUMENT_WRAPPER = 10
+_TEXT_FORMATS = frozenset({"txt", "md", "csv", "html"})
+_PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
+_UNREAD_PDF_PAGE = 40
+_PDF_REMEMBERED = 32
+_PDF_TEXTS: dict[str, str | None] = {}
+_PDF_LOCK = threading.Lock()
+
+
+def _document_tokens(document: dict[str, Any]) -> int:
+    """A document's text tokens: its text, the text a PDF shows, or an estimate.
+
+    Models read the text Bedrock extracts, not the file: a 13 KB PDF showing one line costs
+    about 60 tokens on Claude 3.7 Sonnet (pydantic/pydantic-ai tests/models/cassettes/
+    test_bedrock/test_bedrock_multiple_documents_in_history.yaml: 145 for two of them).
+    """
+    source = document.get("source") or {}
+    name = count_tokens(str(document.get("name", "")))
+    if isinstance(source.get("text"), str):
+        return count_tokens(source["text"]) + name + _DOCUMENT_WRAPPER
+    data = source.get("bytes", b"")
+    if isinstance(data, str):
+        try:
+            data = base64.b64decode(data, validate=True)
+        except ValueError:
+            data = data.encode()
+    if not isinstance(data, bytes):
+        return 1
+    document_format = str(document.get("format", ""))
+    text = _extracted(data, document_format)
+    if text is not None:
+        return count_tokens(text) + name + _DOCUMENT_WRAPPER
+    if document_format == "pdf":
+        # Text we cannot read (fonts with their own encodings): a short page's worth each.
+        pages = max(1, len(_PDF_PAGE.findall(data)))
+        return pages * _UNREAD_PDF_PAGE + name + _DOCUMENT_WRAPPER
+    # Four bytes a token: a fair average for the text of office documents.
+    return max(1, len(data) // 4)
+
+
+def _extracted(data: bytes, document_format: str) -> str | None:
+    if document_format in _TEXT_FORMATS:
+        return data.decode("utf-8", "replace")
+    if document_format != "pdf":
+        return None
+    # A conversation re-sends its PDFs every turn: remember their text by digest (not by
+    # the bytes, which could hold megabytes each).
+    key = hashlib.sha256(data).hexdigest()
+    with _PDF_LOCK:
+        if key in _PDF_TEXTS:
+            return _PDF_TEXTS[key]
+    text = pdf_text(data)
+    with _PDF_LOCK:
+        if len(_PDF_TEXTS) >= _PDF_REMEMBERED:
+            _PDF_TEXTS.pop(next(iter(_PDF_TEXTS)))
+        _PDF_TEXTS[key] = text
+    return text
+
+
+def _image_tokens(image: dict[str, Any]) -> int:
+    data = (image.get("source") or {}).get("bytes")
+    if isinstance(data, str):
+        try:
+            data = base64.b64decode(data, validate=True)
+        except ValueError:
+            return IMAGE_TOKENS
+    size = image_size(data) if isinstance(data, bytes) else None
+    if size is None:
+        return IMAGE_TOKENS
+    scale = min(1.0, _IMAGE_EDGE / max(size))
+    pixels = size[0] * scale * size[1] * scale
+    return max(1, min(IMAGE_TOKENS, math.ceil(pixels / _PIXELS_PER_TOKEN)))
+
+
+def _block_tokens(block: dict[str, Any], pixels: bool = False) -> int:
+    """A content block's tokens; ``pixels`` prices images by their size (Claude, Nova 2)."""
     if "text" in block:
         return count_tokens(block["text"])
     if "image" in block:
-        return IMAGE_TOKENS
+        return _image_tokens(block["image"]) if pixels else IMAGE_TOKENS
     if "toolUse" in block:
         tool_use = block["toolUse"]
         return count_tokens(tool_use.get("name", "")) + count_tokens(
             json.dumps(tool_use.get("input"), sort_keys=True)
         )
     if "toolResult" in block:
-        return sum(_block_tokens(part) for part in block["toolResult"].get("content", []))
+        content = block["toolResult"].get("content", [])
+        return sum(_block_tokens(part, pixels) for part in content)
     if "json" in block:
         return count_tokens(json.dumps(block["json"], sort_keys=True))
     if "document" in block:
-        source = block["document"].get("source", {})
-        if "text" in source:
-            return count_tokens(source["text"])
-        data = source.get("bytes", b"")
-        # Four bytes a token: a fair average for extracted document text.
-        return max(1, len(data) // 4) if isinstance(data, (bytes, str)) else 1
+        return _document_tokens(block["document"])
     if "audio" in block:
         data = block["audio"].get("source", {}).get("bytes", b"")
         # Voxtral's rate, 12.5 tokens a second, read as 16 kHz 16-bit mono (2,560 bytes a
@@ -149,26 +232,62 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
 
     The first part is the model's own template around the prompt (``generation.framing``).
     """
+    model = invocation.model
+    template = framing_for(model.family, model.model_id)
     framing = framing_tokens(
-        invocation.model.family,
+        model.family,
         len(invocation.messages),
         bool(invocation.system),
         invocation.tool_config,
+        model.model_id,
     )
+    if not invocation.templated:
+        framing = 0
+    thinking = (invocation.additional_request_fields or {}).get("thinking")
+    if isinstance(thinking, dict) and thinking.get("type") == "enabled":
+        framing += template.thinking
+    text_format = (invocation.output_config or {}).get("textFormat")
+    if template.structured and isinstance(text_format, dict):
+        framing += template.structured + _format_tokens(text_format)
     parts: list[tuple[int, bool, Any]] = [(framing, False, "framing")]
+    scale = template.text_scale
     for tool in (invocation.tool_config or {}).get("tools", []):
-        parts.append((tool_tokens(tool), "cachePoint" in tool, tool))
+        parts.append((_scaled(tool_tokens(tool), scale), "cachePoint" in tool, tool))
     blocks = list(invocation.system)
     for message in invocation.messages:
         blocks.extend(message.get("content", []))
     for block in blocks:
-        parts.append((_block_tokens(block), "cachePoint" in block, block))
+        tokens = _block_tokens(block, template.pixel_images)
+        parts.append(
+            (tokens if "image" in block else _scaled(tokens, scale), "cachePoint" in block, block)
+        )
     return parts
 
 
+def _format_tokens(text_format: dict[str, Any]) -> int:
+    """What a structured-output schema costs: the words of the schema, as for a tool."""
+    spec = (text_format.get("structure") or {}).get("jsonSchema") or {}
+    schema = spec.get("schema") if isinstance(spec, dict) else None
+    if isinstance(schema, str):
+        try:
+            schema = json.loads(schema)
+        except ValueError:
+            return count_tokens(schema)
+    return tool_tokens(
+        {"toolSpec": {"name": spec.get("name", ""), "inputSchema": {"json": schema}}}
+    )
+
+
+def _scaled(tokens: int, scale: float) -> int:
+    return tokens if scale == 1.0 else math.ceil(tokens * scale)
+
+
 def input_token_count(invocation: Invocation) -> int:
-    """All input tokens of an invocation, cached or not (what CountTokens reports)."""
-    return sum(tokens for tokens, _, _ in _prompt_parts(invocation))
+    """All input tokens of an invocation, cached or not; for CountTokens, what it reports."""
+    total = sum(tokens for tokens, _, _ in _prompt_parts(invocation))
+    if invocation.operation == "CountTokens":
+        total += framing_for(invocation.model.family, invocation.model.model_id).counting
+    return total
 
 
 def _prefix_key(invocation: Invocation, prefix: list[tuple[int, bool, dict[str, Any]]]) -> str:

@@ -55,6 +55,9 @@ class Invocation:
     request_metadata: dict[str, str] | None = None
     output_config: dict[str, Any] | None = None
     """Converse's ``outputConfig`` (``textFormat`` asks for JSON-schema output)."""
+    templated: bool = True
+    """Whether the model wraps the prompt in its chat template (``generation.framing``);
+    False for a native text-completion prompt sent without one."""
     auto_tools: bool = True
     """Whether the default responder may call a tool on its own under ``toolChoice`` auto
     (``generation.auto_tools``); the replies control switches it off."""

@@ -25,7 +25,14 @@ from functools import lru_cache
 __all__ = ["count_tokens", "tokenize", "truncate_tokens"]
 
 _WORD_PIECE = 8
-_PIECES = re.compile(r"\s*(?:[^\W\d_]+|\d{1,3}|\S)|\s+")
+# A stretch of upper-case words (``YOU MUST ANSWER``): BPE vocabularies hold few
+# upper-case pieces, so such text costs far more tokens than the same words in lower case.
+_CAPITALS = r"[A-Z]{2,}(?![^\W\d_])(?: [A-Z]+(?![^\W\d_]))*"
+_PIECES = re.compile(rf"\s*(?:(?P<caps>{_CAPITALS})|[^\W\d_]+|\d{{1,3}}|\S)|\s+")
+#: Characters (spaces included) an upper-case stretch packs into its tokens: 4 and 3 in turn.
+_CAPITAL_PIECES = (4, 3)
+#: An upper-case word of up to this many letters on its own is one token (``API``, ``JSON``).
+_ACRONYM = 4
 
 
 #: Texts up to this length are tokenized once and remembered: one call counts its prompt,
@@ -54,6 +61,9 @@ def _split(text: str) -> list[str]:
     for match in _PIECES.finditer(text):
         piece = match.group()
         body = piece.lstrip()
+        if match.group("caps") and len(body) > _ACRONYM:
+            tokens.extend(_capitals(piece, len(piece) - len(body)))
+            continue
         if len(body) <= _WORD_PIECE or not body.isalpha():
             tokens.append(piece)
             continue
@@ -62,6 +72,18 @@ def _split(text: str) -> list[str]:
         chunks[0] = lead + chunks[0]
         tokens.extend(chunks)
     return tokens
+
+
+def _capitals(piece: str, lead: int) -> list[str]:
+    # The leading whitespace rides on the first piece, as with any token.
+    chunks: list[str] = []
+    start, turn = 0, 0
+    while start < len(piece) - lead:
+        end = start + _CAPITAL_PIECES[turn % 2]
+        chunks.append(piece[lead + start : lead + end])
+        start, turn = end, turn + 1
+    chunks[0] = piece[:lead] + chunks[0]
+    return chunks
 
 
 def count_tokens(text: str) -> int:

@@ -9,7 +9,8 @@ A row is a JSON object on one line:
               (``/guardrail/<model>/version/<guardrail_version or DRAFT>/apply``);
 ``model``     the model id as sent in the URL (for ``apply-guardrail``, the guardrail);
 ``request``   the exact JSON body that was sent;
-``expect``    what Bedrock answered, as checks (see ``check`` below);
+``expect``    what Bedrock answered, as checks (see ``check`` below; ``input_tokens_within``
+              is ``[recorded input tokens, tolerance]`` for approximated token counts);
 ``recorded``  (optional) when, if the recording says;
 ``xfail``     (optional) why the emulator does not agree yet (strict: a pass fails the row);
 ``headers``   (optional) request headers sent besides the content type (InvokeModel's
@@ -76,6 +77,9 @@ def _delta_kinds(events: list[tuple[str, dict[str, Any]]]) -> list[str]:
     return kinds
 
 
+_INPUT_KEYS = ("inputTokens", "cacheReadInputTokens", "cacheWriteInputTokens")
+
+
 def check(expect: dict[str, Any], status: int, headers: Any, body: bytes) -> None:
     """Compare one answer with a row's ``expect`` checks."""
     assert status == expect["status"], body[:500]
@@ -85,6 +89,16 @@ def check(expect: dict[str, Any], status: int, headers: Any, body: bytes) -> Non
         assert re.fullmatch(expect["message_pattern"], json.loads(body)["message"])
     if "usage_keys" in expect:
         assert sorted(json.loads(body)["usage"]) == expect["usage_keys"]
+    if "input_tokens_within" in expect:
+        # [recorded, tolerance]: every input token (uncached, read and written) within the
+        # tolerance of the recording's, for token counts that approximate a real tokenizer.
+        usage = json.loads(body).get("usage")
+        if isinstance(usage, dict) and "inputTokens" in usage:
+            total = sum(usage.get(k, 0) for k in _INPUT_KEYS)
+        else:  # a native body: Bedrock's header holds the count for every family
+            total = int(headers["x-amzn-bedrock-input-token-count"])
+        recorded, tolerance = expect["input_tokens_within"]
+        assert abs(total - recorded) <= tolerance * recorded, (total, recorded)
     if "usage" in expect:
         usage = json.loads(body)["usage"]
         assert {k: usage.get(k) for k in expect["usage"]} == expect["usage"]

@@ -59,6 +59,9 @@ class NativeRequest:
     system: list[dict[str, Any]]
     inference_config: dict[str, Any]
     tool_config: dict[str, Any] | None = None
+    templated: bool = True
+    """False for a text-completion prompt without its model's chat template: the model then
+    reads the prompt alone (a bare Llama prompt counts only its own tokens)."""
 
 
 def reply_text(result: InferenceResult) -> str:

@@ -99,7 +99,8 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
             users[-1]["content"][:0] = images
         else:
             messages.insert(0, {"role": "user", "content": images})
-    return NativeRequest(messages, system, config)
+    templated = _HEADER.search(body["prompt"]) is not None
+    return NativeRequest(messages, system, config, templated=templated)
 
 
 def _stop_reason(result: InferenceResult) -> str:

@@ -71,7 +71,8 @@ def parse_request(body: dict[str, Any], model: FoundationModel) -> NativeRequest
     optional(body, "top_k", "Integer", minimum=1, maximum=200)
     if "stop" in body:
         config["stopSequences"] = strings(body["stop"], "#/stop", max_items=STOP_LIMIT)
-    return NativeRequest(_turns(body["prompt"]), [], config)
+    templated = _INST.search(body["prompt"]) is not None
+    return NativeRequest(_turns(body["prompt"]), [], config, templated=templated)
 
 
 def render_response(

@@ -234,7 +234,10 @@ def place_tool(name: str, description: str) -> dict[str, Any]:
             "What's the weather like in Paris and Berlin?",
             [("weather", "What's the weather like in Paris"), ("weather", "Berlin?")],
         ),
-        ("Weather and population in Lima?", []),  # the first word names no place
+        (
+            "Weather and population in Lima?",  # two things asked; the first takes Lima too
+            [("weather", "Weather and population in Lima?"), ("population", "population in Lima?")],
+        ),
         ("What's the weather in Paris and in Paris?", []),  # the same call twice
         ("Multiply 3 and 4", []),  # numbers are one request's arguments
         ("What's the weather in Paris?", []),
@@ -295,6 +298,8 @@ def test_values_found_in_a_message() -> None:
         "expressions": [],
     }
     assert message_values("What is 2+2, or (3 * 4) / 2?")["expressions"] == ["2+2", "(3 * 4) / 2"]
+    # strands' structured-output retry test asks "What's Aaron's name?": the name is Aaron.
+    assert message_values("What's Aaron's name?")["names"] == ["Aaron"]
 
 
 def test_values_only_replace_where_the_schema_allows() -> None:

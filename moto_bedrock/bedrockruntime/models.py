@@ -442,6 +442,7 @@ class BedrockRuntimeBackend(BaseBackend):
             system=request.system,
             inference_config=request.inference_config,
             tool_config=request.tool_config,
+            parallel_tools=request.parallel_tools,
             # A native Messages body's ``thinking`` and ``output_config`` work as in Converse.
             additional_request_fields={
                 key: native[key]

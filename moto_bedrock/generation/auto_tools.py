@@ -22,11 +22,16 @@ Both the choice and the arguments are deterministic and documented in ``docs/too
   arithmetic written in the message ("2+2", "(3 * 4) / 2") when it is expression-like
   (``expression``, ``formula``...), and otherwise quoted text, then capitalised names, in
   order.
-* **Several requests.** A message whose parts, split at "and", ";" or "also", each name a
-  place or person for a place- or person-like property (``weather in Paris and Berlin``,
-  ``the weather in Paris and the population of Berlin``) gets one call per part: the part's
-  own best tool, or the previous part's tool when the part names none, filled from that part
-  alone, where a bare capitalised name also counts as a place (:func:`split_requests`).
+* **Several requests.** The message is split at "and", ";" or "also", and each piece at
+  commas; a comma piece that fits no tool of its own stays with its neighbour ("in San
+  Francisco, CA"). Each part is one request when it names its own place or person for a
+  place- or person-like property of its tool (``weather in Paris and Berlin``, ``the
+  weather in Paris and the population of Berlin``), or when it fits a tool of its own that
+  no other part calls ("What is the time and weather?", "the time, day, and weather"). A
+  part split at "and" that fits no tool takes the previous part's. Each call is filled from
+  its part alone, where a bare capitalised name also counts as a place; a call whose part
+  names no place or person of its own is filled from the whole message ("Weather and time
+  in Lima" calls both with Lima) (:func:`split_requests`).
 """
 
 from __future__ import annotations
@@ -81,6 +86,7 @@ _ARITHMETIC = re.compile(rf"{_OPERAND}(?:\s*[-+*/^%×÷]\s*{_OPERAND})+")
 _QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|(?<!\w)'([^'\n]{1,200})'(?!\w)")
 _NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|for)\s+$")
+_POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 
 
@@ -167,9 +173,13 @@ def message_values(text: str) -> dict[str, list[str]]:
         value = match.group().strip()
         before = text[: match.start()]
         first, _, rest = value.partition(" ")
-        if _SENTENCE_START.search(before) and first.lower() in _LEADS | _STOPWORDS:
-            # A sentence's first word is capitalised anyway: "Ask Ada" names Ada.
+        if _SENTENCE_START.search(before) and _POSSESSIVE.sub("", first.lower()) in (
+            _LEADS | _STOPWORDS
+        ):
+            # A sentence's first word is capitalised anyway: "Ask Ada" names Ada, and
+            # "What's Aaron's name?" names Aaron.
             value = rest.strip()
+        value = _POSSESSIVE.sub("", value)
         if not value or value == "I":
             continue
         if any(value in q for q in quoted):
@@ -266,6 +276,7 @@ def fill_from_message(
 
 
 _PARTS = re.compile(r"\s*(?:,?\s+and\s+(?:also\s+)?|;\s*|,?\s+also\s+)", re.IGNORECASE)
+_COMMA = re.compile(r",\s+")
 _MAX_PARTS = 8
 
 
@@ -285,22 +296,41 @@ def _entity_properties(schema: Any) -> list[str]:
     ]
 
 
-def split_requests(tools: list[dict[str, Any]], message: str) -> list[tuple[str, str]]:
-    """``(tool name, part)`` per request when ``message`` makes several, else ``[]``.
+def _pieces(tools: list[dict[str, Any]], message: str) -> list[tuple[str, bool]]:
+    """The message's parts, each with whether it was split at "and" (so it may take the
+    previous part's tool): comma pieces that fit no tool rejoin a neighbour."""
+    parts: list[tuple[str, bool]] = []
+    for chunk in [p for p in _PARTS.split(message[:4000]) if p.strip()][:_MAX_PARTS]:
+        pieces: list[str] = []
+        for piece in _COMMA.split(chunk):
+            if pieces and auto_tool_choice(tools, piece) is None:
+                pieces[-1] = f"{pieces[-1]}, {piece}"
+            elif pieces and auto_tool_choice(tools, pieces[-1]) is None:
+                pieces[-1] = f"{pieces[-1]}, {piece}"  # a lead-in ("Hello, ...") joins it
+            else:
+                pieces.append(piece)
+        parts += [(piece, index == 0) for index, piece in enumerate(pieces)]
+    return parts[:_MAX_PARTS]
 
-    Each part must name its own place or person for a place- or person-like property of
-    its tool, and the parts must differ in tool or name; otherwise the message is one
-    request (``[]``), so "multiply 3 and 4" stays a single call.
+
+def split_requests(tools: list[dict[str, Any]], message: str) -> list[tuple[str, str]]:
+    """``(tool name, text to fill it from)`` per request when ``message`` makes several,
+    else ``[]``.
+
+    A part is a request when it names its own place or person for a place- or person-like
+    property of its tool, or when it fits a tool of its own that no other part calls;
+    otherwise the message is one request (``[]``), so "multiply 3 and 4" stays one call.
     """
-    parts = [p for p in _PARTS.split(message[:4000]) if p.strip()][:_MAX_PARTS]
+    parts = _pieces(tools, message)
     if len(parts) < 2:
         return []
     schemas = {str(t.get("name")): (t.get("inputSchema") or {}).get("json") for t in tools}
     requests: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    keys: list[tuple[str, str | None]] = []
     tool: str | None = None
-    for part in parts:
-        tool = auto_tool_choice(tools, part) or tool
+    for part, after_and in parts:
+        own = auto_tool_choice(tools, part)
+        tool = own or (tool if after_and else None)
         if tool is None:
             return []
         entities = _entity_properties(schemas.get(tool))
@@ -308,8 +338,20 @@ def split_requests(tools: list[dict[str, Any]], message: str) -> list[tuple[str,
         # The message's first word is capitalised anyway ("Weather and time in Lima").
         names = [n for n in found["names"] if requests or not part.lstrip().startswith(n)]
         named = found["places"] + found["quoted"] + names
-        if not entities or not named or (tool, named[0]) in seen:
+        if entities and named:
+            key: tuple[str, str | None] = (tool, named[0])
+            text = part
+        elif own is not None:
+            # A tool of its own: its values, if it takes a place or person, are the
+            # message's ("What's the weather and the time in Lima?").
+            key, text = (tool, None), (message if entities else part)
+        else:
             return []
-        seen.add((tool, named[0]))
-        requests.append((tool, part))
+        if key in keys:
+            return []
+        keys.append(key)
+        requests.append((tool, text))
+    called = [name for name, _ in keys]
+    if any(entity is None and called.count(name) > 1 for name, entity in keys):
+        return []  # a call without its own name would repeat another call of that tool
     return requests

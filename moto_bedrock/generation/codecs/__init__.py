@@ -59,6 +59,9 @@ class NativeRequest:
     system: list[dict[str, Any]]
     inference_config: dict[str, Any]
     tool_config: dict[str, Any] | None = None
+    parallel_tools: bool = True
+    """False when the body asks for one tool call a turn (Claude's
+    ``disable_parallel_tool_use``, OpenAI's ``parallel_tool_calls: false``)."""
 
 
 def reply_text(result: InferenceResult) -> str:

@@ -209,3 +209,35 @@ def test_switched_off_no_tool_is_called(aws: Aws, runtime: Any) -> None:
     reply = runtime.converse(modelId=SONNET, messages=messages, toolConfig=CITY_TOOLS)
     assert reply["stopReason"] == "end_turn"
     assert calls(reply["output"]["message"]) == []
+
+
+def test_quoted_values_for_one_tool_get_a_call_each(runtime: Any) -> None:
+    # A parallel-calling test in agent libraries: "What are the stock prices for 'KGL' and
+    # 'BNCH'?" with one get_stock_price(symbol) tool expects both symbols called.
+    stock = spec(
+        "get_stock_price", "Gets the stock price for a symbol", {"symbol": {"type": "string"}}
+    )
+    message = user("What are the stock prices for 'KGL' and 'BNCH'?")
+    reply = runtime.converse(modelId=SONNET, messages=[message], toolConfig={"tools": [stock]})
+    assert [u["input"] for u in calls(reply["output"]["message"])] == [
+        {"symbol": "KGL"},
+        {"symbol": "BNCH"},
+    ]
+
+
+def test_three_things_asked_in_a_list() -> None:
+    string = {"type": "string"}
+    tools = [
+        spec("get_weather", "Get the weather for a city", {"city": string})["toolSpec"],
+        spec("calculator", "Evaluate a math expression", {"expression": string})["toolSpec"],
+        spec("get_time", "Get the current time in a location", {"location": string})["toolSpec"],
+    ]
+    message = "I need the weather in New York and Los Angeles, and also calculate 15 * 23."
+    assert [name for name, _ in split_requests(tools, message)] == [
+        "get_weather",
+        "get_weather",
+        "calculator",
+    ]
+    # Argument-less tools are told apart by their own match alone, never by a name.
+    bare = [spec(n, n, {})["toolSpec"] for n in ("time_tool", "weather_tool")]
+    assert split_requests(bare, "What is the time in Paris and Berlin?") == []

@@ -27,9 +27,10 @@ Both the choice and the arguments are deterministic and documented in ``docs/too
   Francisco, CA"). Each part is one request when it names its own place or person for a
   place- or person-like property of its tool (``weather in Paris and Berlin``, ``the
   weather in Paris and the population of Berlin``), or when it fits a tool of its own that
-  no other part calls ("What is the time and weather?", "the time, day, and weather"). A
-  part split at "and" that fits no tool takes the previous part's. Each call is filled from
-  its part alone, where a bare capitalised name also counts as a place; a call whose part
+  no other part calls ("What is the time and weather?", "the time, day, and weather"), or
+  when it quotes its own text for a tool with no place or person property ("the stock
+  prices for 'KGL' and 'BNCH'"). A part split at "and" that fits no tool takes the
+  previous part's. Each call is filled from its part alone, where a bare capitalised name also counts as a place; a call whose part
   names no place or person of its own is filled from the whole message ("Weather and time
   in Lima" calls both with Lima) (:func:`split_requests`).
 """
@@ -280,8 +281,8 @@ _COMMA = re.compile(r",\s+")
 _MAX_PARTS = 8
 
 
-def _entity_properties(schema: Any) -> list[str]:
-    """The top-level string properties a place or person name fills."""
+def _string_properties(schema: Any, kinds: frozenset[str] | None = None) -> list[str]:
+    """The top-level free string properties (of a place- or person-like name if ``kinds``)."""
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(properties, dict):
         return []
@@ -292,7 +293,7 @@ def _entity_properties(schema: Any) -> list[str]:
         and isinstance(sub, dict)
         and "enum" not in sub
         and "string" in _types(sub)
-        and (set(_split(name)) | {name.lower()}) & (_PLACE | _PERSON)
+        and (kinds is None or (set(_split(name)) | {name.lower()}) & kinds)
     ]
 
 
@@ -333,12 +334,16 @@ def split_requests(tools: list[dict[str, Any]], message: str) -> list[tuple[str,
         tool = own or (tool if after_and else None)
         if tool is None:
             return []
-        entities = _entity_properties(schemas.get(tool))
+        entities = _string_properties(schemas.get(tool), _PLACE | _PERSON)
         found = message_values(part)
         # The message's first word is capitalised anyway ("Weather and time in Lima").
         names = [n for n in found["names"] if requests or not part.lstrip().startswith(n)]
         named = found["places"] + found["quoted"] + names
-        if entities and named:
+        if not entities:
+            # Quoted text names a request for any free string ("stock prices for 'KGL'
+            # and 'BNCH'"); a tool taking no string is told apart by its own match alone.
+            named = found["quoted"] if _string_properties(schemas.get(tool)) else []
+        if named:
             key: tuple[str, str | None] = (tool, named[0])
             text = part
         elif own is not None:

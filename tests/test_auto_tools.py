@@ -320,3 +320,30 @@ def test_values_only_replace_where_the_schema_allows() -> None:
         "mode": "slow",
     }
     assert fill_from_message(schema, base, "Go to Paris 3 times") == {"city": "Paris", "count": 3}
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # strands-agents tests_integ/steering/test_tool_steering.py::test_ledger_captures_tool_calls
+        (
+            "Send a notification to alice saying test message",
+            {"recipient": "alice", "message": "test message"},
+        ),
+        (
+            "Send an email to john@example.com saying hello",
+            {"recipient": "john@example.com", "message": "hello"},
+        ),
+        # A capitalised name still comes first; "to know" names nobody.
+        ("Send a message to Bob", {"recipient": "Bob", "message": "Send a message to Bob"}),
+        ("I want to know the weather", {"recipient": "x", "message": "I want to know the weather"}),
+    ],
+)
+def test_recipients_and_what_to_say(message: str, expected: dict[str, str]) -> None:
+    string = {"type": "string"}
+    schema = {
+        "type": "object",
+        "properties": {"recipient": string, "message": string},
+        "required": ["recipient", "message"],
+    }
+    assert fill_from_message(schema, {"recipient": "x", "message": "y"}, message) == expected

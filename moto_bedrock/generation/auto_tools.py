@@ -18,7 +18,9 @@ Both the choice and the arguments are deterministic and documented in ``docs/too
   ``number`` the message's numbers in order; for strings a capitalised name after "in",
   "at", "to", "from" or "near" when the property is place-like (``city``, ``location``...),
   the quoted text or else a capitalised name when it is person-like (``name``, ``user``...),
-  the quoted text or the whole message when it is query-like (``query``, ``text``...), the
+  then an e-mail address, then the lower-case word after "to" ("Send a notification to
+  alice"), the quoted text, else the words after "saying" ("... saying test message"),
+  else the whole message when it is query-like (``query``, ``text``, ``message``...), the
   arithmetic written in the message ("2+2", "(3 * 4) / 2") when it is expression-like
   (``expression``, ``formula``...), and otherwise quoted text, then capitalised names, in
   order.
@@ -86,6 +88,9 @@ _OPERAND = r"\(*-?\d+(?:\.\d+)?\)*"
 _ARITHMETIC = re.compile(rf"{_OPERAND}(?:\s*[-+*/^%×÷]\s*{_OPERAND})+")
 _QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|(?<!\w)'([^'\n]{1,200})'(?!\w)")
 _NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TO_WORD = re.compile(r"\bto\s+([a-z][\w'-]*)\b")
+_SAYING = re.compile(r"\b(?:saying|that says)\s+(.+?)[\s.!?]*$", re.IGNORECASE | re.DOTALL)
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|for)\s+$")
 _POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
@@ -149,6 +154,15 @@ class _Values:
         # In one part of a split request ("... in Paris and Berlin?") a bare name is a place.
         self.places: list[str] = found["places"] or (list(self.names) if part else [])
         self.expressions: list[str] = found["expressions"]
+        bounded = self.text[:4000]
+        self.emails = _EMAIL.findall(bounded)
+        self.recipients = [
+            word
+            for word in _TO_WORD.findall(bounded)
+            if word not in _STOPWORDS | _LEADS | _GENERIC and not _EMAIL.match(word)
+        ]
+        said = _SAYING.search(bounded)
+        self.sayings = [said.group(1)] if said else []
 
     def take(self, pool: list[str]) -> str | None:
         return pool.pop(0) if pool else None
@@ -235,11 +249,20 @@ def _candidate(name: str, schema: dict[str, Any], values: _Values, optional: boo
         return values.take_name(places_first=True)
     if hint & _PERSON:
         # "a customer named 'Acme'": quoted text is the name the user chose.
-        return values.take(values.quoted) or values.take_name(places_first=False)
+        return (
+            values.take(values.quoted)
+            or values.take_name(places_first=False)
+            or values.take(values.emails)
+            or values.take(values.recipients)
+        )
     if hint & _EXPRESSION:
         return values.take(values.expressions) or values.take(values.quoted)
     if hint & _QUERY:
-        return values.take(values.quoted) or (None if optional else values.text or None)
+        return (
+            values.take(values.quoted)
+            or values.take(values.sayings)
+            or (None if optional else values.text or None)
+        )
     if optional:
         return None
     return values.take(values.quoted) or values.take_name(places_first=False)

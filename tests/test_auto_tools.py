@@ -234,7 +234,10 @@ def place_tool(name: str, description: str) -> dict[str, Any]:
             "What's the weather like in Paris and Berlin?",
             [("weather", "What's the weather like in Paris"), ("weather", "Berlin?")],
         ),
-        ("Weather and population in Lima?", []),  # the first word names no place
+        (
+            "Weather and population in Lima?",  # two things asked; the first takes Lima too
+            [("weather", "Weather and population in Lima?"), ("population", "population in Lima?")],
+        ),
         ("What's the weather in Paris and in Paris?", []),  # the same call twice
         ("Multiply 3 and 4", []),  # numbers are one request's arguments
         ("What's the weather in Paris?", []),
@@ -295,6 +298,8 @@ def test_values_found_in_a_message() -> None:
         "expressions": [],
     }
     assert message_values("What is 2+2, or (3 * 4) / 2?")["expressions"] == ["2+2", "(3 * 4) / 2"]
+    # strands' structured-output retry test asks "What's Aaron's name?": the name is Aaron.
+    assert message_values("What's Aaron's name?")["names"] == ["Aaron"]
 
 
 def test_values_only_replace_where_the_schema_allows() -> None:
@@ -315,3 +320,30 @@ def test_values_only_replace_where_the_schema_allows() -> None:
         "mode": "slow",
     }
     assert fill_from_message(schema, base, "Go to Paris 3 times") == {"city": "Paris", "count": 3}
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        # strands-agents tests_integ/steering/test_tool_steering.py::test_ledger_captures_tool_calls
+        (
+            "Send a notification to alice saying test message",
+            {"recipient": "alice", "message": "test message"},
+        ),
+        (
+            "Send an email to john@example.com saying hello",
+            {"recipient": "john@example.com", "message": "hello"},
+        ),
+        # A capitalised name still comes first; "to know" names nobody.
+        ("Send a message to Bob", {"recipient": "Bob", "message": "Send a message to Bob"}),
+        ("I want to know the weather", {"recipient": "x", "message": "I want to know the weather"}),
+    ],
+)
+def test_recipients_and_what_to_say(message: str, expected: dict[str, str]) -> None:
+    string = {"type": "string"}
+    schema = {
+        "type": "object",
+        "properties": {"recipient": string, "message": string},
+        "required": ["recipient", "message"],
+    }
+    assert fill_from_message(schema, {"recipient": "x", "message": "y"}, message) == expected

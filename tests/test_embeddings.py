@@ -311,6 +311,34 @@ def test_cohere_zero_texts_and_one_image(runtime: Any) -> None:
     assert body["embeddings"] == [embed_bytes(PNG, 1024)]
 
 
+JPEG = b"\xff\xd8\xff\xe0" + bytes(60)
+
+
+@pytest.mark.parametrize("model", [COHERE_EN, COHERE_V4])
+def test_cohere_takes_an_image_under_another_media_type(runtime: Any, model: str) -> None:
+    # haystack's AmazonBedrockDocumentImageEmbedder renders a PDF page as JPEG and sends it
+    # as "data:application/pdf;base64,..." (its live Bedrock test expects an embedding,
+    # deepset-ai/haystack-core-integrations PR #2185): the bytes decide, not the type.
+    jpeg = base64.b64encode(JPEG).decode()
+    request = {"images": [f"data:application/pdf;base64,{jpeg}"], "input_type": "image"}
+    body, _ = invoke(runtime, model, request)
+    vector = (
+        body["embeddings"]["float"][0]
+        if isinstance(body["embeddings"], dict)
+        else body["embeddings"][0]
+    )
+    assert vector == embed_bytes(JPEG, len(vector))
+
+    # Bytes that are no JPEG or PNG under another type keep the schema error.
+    pdf = base64.b64encode(b"%PDF-1.4 not an image").decode()
+    message = rejection(
+        runtime,
+        COHERE_EN,
+        {"images": [f"data:application/pdf;base64,{pdf}"], "input_type": "image"},
+    )
+    assert "does not match pattern ^data:image/(jpeg|png);base64," in message
+
+
 def test_cohere_truncation(runtime: Any) -> None:
     text = " 7" * 600  # 1200 characters, 600 tokens: within 2048 characters, over 512 tokens
     request: dict[str, Any] = {"texts": [text], "input_type": "search_document"}

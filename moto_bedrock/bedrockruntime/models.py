@@ -443,6 +443,7 @@ class BedrockRuntimeBackend(BaseBackend):
             inference_config=request.inference_config,
             tool_config=request.tool_config,
             templated=request.templated,
+            parallel_tools=request.parallel_tools,
             # A native Messages body's ``thinking`` and ``output_config`` work as in Converse.
             additional_request_fields={
                 key: native[key]

@@ -18,15 +18,23 @@ Both the choice and the arguments are deterministic and documented in ``docs/too
   ``number`` the message's numbers in order; for strings a capitalised name after "in",
   "at", "to", "from" or "near" when the property is place-like (``city``, ``location``...),
   the quoted text or else a capitalised name when it is person-like (``name``, ``user``...),
-  the quoted text or the whole message when it is query-like (``query``, ``text``...), the
+  then an e-mail address, then the lower-case word after "to" ("Send a notification to
+  alice"), the quoted text, else the words after "saying" ("... saying test message"),
+  else the whole message when it is query-like (``query``, ``text``, ``message``...), the
   arithmetic written in the message ("2+2", "(3 * 4) / 2") when it is expression-like
   (``expression``, ``formula``...), and otherwise quoted text, then capitalised names, in
   order.
-* **Several requests.** A message whose parts, split at "and", ";" or "also", each name a
-  place or person for a place- or person-like property (``weather in Paris and Berlin``,
-  ``the weather in Paris and the population of Berlin``) gets one call per part: the part's
-  own best tool, or the previous part's tool when the part names none, filled from that part
-  alone, where a bare capitalised name also counts as a place (:func:`split_requests`).
+* **Several requests.** The message is split at "and", ";" or "also", and each piece at
+  commas; a comma piece that fits no tool of its own stays with its neighbour ("in San
+  Francisco, CA"). Each part is one request when it names its own place or person for a
+  place- or person-like property of its tool (``weather in Paris and Berlin``, ``the
+  weather in Paris and the population of Berlin``), or when it fits a tool of its own that
+  no other part calls ("What is the time and weather?", "the time, day, and weather"), or
+  when it quotes its own text for a tool with no place or person property ("the stock
+  prices for 'KGL' and 'BNCH'"). A part split at "and" that fits no tool takes the
+  previous part's. Each call is filled from its part alone, where a bare capitalised name also counts as a place; a call whose part
+  names no place or person of its own is filled from the whole message ("Weather and time
+  in Lima" calls both with Lima) (:func:`split_requests`).
 """
 
 from __future__ import annotations
@@ -80,7 +88,11 @@ _OPERAND = r"\(*-?\d+(?:\.\d+)?\)*"
 _ARITHMETIC = re.compile(rf"{_OPERAND}(?:\s*[-+*/^%×÷]\s*{_OPERAND})+")
 _QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|(?<!\w)'([^'\n]{1,200})'(?!\w)")
 _NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_TO_WORD = re.compile(r"\bto\s+([a-z][\w'-]*)\b")
+_SAYING = re.compile(r"\b(?:saying|that says)\s+(.+?)[\s.!?]*$", re.IGNORECASE | re.DOTALL)
 _PLACE_BEFORE = re.compile(r"\b(?:in|at|to|from|near|for)\s+$")
+_POSSESSIVE = re.compile(r"['’]s$")
 _SENTENCE_START = re.compile(r"(?:^|[.!?:;]\s+|\n\s*)$")
 
 
@@ -142,6 +154,15 @@ class _Values:
         # In one part of a split request ("... in Paris and Berlin?") a bare name is a place.
         self.places: list[str] = found["places"] or (list(self.names) if part else [])
         self.expressions: list[str] = found["expressions"]
+        bounded = self.text[:4000]
+        self.emails = _EMAIL.findall(bounded)
+        self.recipients = [
+            word
+            for word in _TO_WORD.findall(bounded)
+            if word not in _STOPWORDS | _LEADS | _GENERIC and not _EMAIL.match(word)
+        ]
+        said = _SAYING.search(bounded)
+        self.sayings = [said.group(1)] if said else []
 
     def take(self, pool: list[str]) -> str | None:
         return pool.pop(0) if pool else None
@@ -167,9 +188,13 @@ def message_values(text: str) -> dict[str, list[str]]:
         value = match.group().strip()
         before = text[: match.start()]
         first, _, rest = value.partition(" ")
-        if _SENTENCE_START.search(before) and first.lower() in _LEADS | _STOPWORDS:
-            # A sentence's first word is capitalised anyway: "Ask Ada" names Ada.
+        if _SENTENCE_START.search(before) and _POSSESSIVE.sub("", first.lower()) in (
+            _LEADS | _STOPWORDS
+        ):
+            # A sentence's first word is capitalised anyway: "Ask Ada" names Ada, and
+            # "What's Aaron's name?" names Aaron.
             value = rest.strip()
+        value = _POSSESSIVE.sub("", value)
         if not value or value == "I":
             continue
         if any(value in q for q in quoted):
@@ -224,11 +249,20 @@ def _candidate(name: str, schema: dict[str, Any], values: _Values, optional: boo
         return values.take_name(places_first=True)
     if hint & _PERSON:
         # "a customer named 'Acme'": quoted text is the name the user chose.
-        return values.take(values.quoted) or values.take_name(places_first=False)
+        return (
+            values.take(values.quoted)
+            or values.take_name(places_first=False)
+            or values.take(values.emails)
+            or values.take(values.recipients)
+        )
     if hint & _EXPRESSION:
         return values.take(values.expressions) or values.take(values.quoted)
     if hint & _QUERY:
-        return values.take(values.quoted) or (None if optional else values.text or None)
+        return (
+            values.take(values.quoted)
+            or values.take(values.sayings)
+            or (None if optional else values.text or None)
+        )
     if optional:
         return None
     return values.take(values.quoted) or values.take_name(places_first=False)
@@ -266,11 +300,12 @@ def fill_from_message(
 
 
 _PARTS = re.compile(r"\s*(?:,?\s+and\s+(?:also\s+)?|;\s*|,?\s+also\s+)", re.IGNORECASE)
+_COMMA = re.compile(r",\s+")
 _MAX_PARTS = 8
 
 
-def _entity_properties(schema: Any) -> list[str]:
-    """The top-level string properties a place or person name fills."""
+def _string_properties(schema: Any, kinds: frozenset[str] | None = None) -> list[str]:
+    """The top-level free string properties (of a place- or person-like name if ``kinds``)."""
     properties = schema.get("properties") if isinstance(schema, dict) else None
     if not isinstance(properties, dict):
         return []
@@ -281,35 +316,70 @@ def _entity_properties(schema: Any) -> list[str]:
         and isinstance(sub, dict)
         and "enum" not in sub
         and "string" in _types(sub)
-        and (set(_split(name)) | {name.lower()}) & (_PLACE | _PERSON)
+        and (kinds is None or (set(_split(name)) | {name.lower()}) & kinds)
     ]
 
 
-def split_requests(tools: list[dict[str, Any]], message: str) -> list[tuple[str, str]]:
-    """``(tool name, part)`` per request when ``message`` makes several, else ``[]``.
+def _pieces(tools: list[dict[str, Any]], message: str) -> list[tuple[str, bool]]:
+    """The message's parts, each with whether it was split at "and" (so it may take the
+    previous part's tool): comma pieces that fit no tool rejoin a neighbour."""
+    parts: list[tuple[str, bool]] = []
+    for chunk in [p for p in _PARTS.split(message[:4000]) if p.strip()][:_MAX_PARTS]:
+        pieces: list[str] = []
+        for piece in _COMMA.split(chunk):
+            if pieces and auto_tool_choice(tools, piece) is None:
+                pieces[-1] = f"{pieces[-1]}, {piece}"
+            elif pieces and auto_tool_choice(tools, pieces[-1]) is None:
+                pieces[-1] = f"{pieces[-1]}, {piece}"  # a lead-in ("Hello, ...") joins it
+            else:
+                pieces.append(piece)
+        parts += [(piece, index == 0) for index, piece in enumerate(pieces)]
+    return parts[:_MAX_PARTS]
 
-    Each part must name its own place or person for a place- or person-like property of
-    its tool, and the parts must differ in tool or name; otherwise the message is one
-    request (``[]``), so "multiply 3 and 4" stays a single call.
+
+def split_requests(tools: list[dict[str, Any]], message: str) -> list[tuple[str, str]]:
+    """``(tool name, text to fill it from)`` per request when ``message`` makes several,
+    else ``[]``.
+
+    A part is a request when it names its own place or person for a place- or person-like
+    property of its tool, or when it fits a tool of its own that no other part calls;
+    otherwise the message is one request (``[]``), so "multiply 3 and 4" stays one call.
     """
-    parts = [p for p in _PARTS.split(message[:4000]) if p.strip()][:_MAX_PARTS]
+    parts = _pieces(tools, message)
     if len(parts) < 2:
         return []
     schemas = {str(t.get("name")): (t.get("inputSchema") or {}).get("json") for t in tools}
     requests: list[tuple[str, str]] = []
-    seen: set[tuple[str, str]] = set()
+    keys: list[tuple[str, str | None]] = []
     tool: str | None = None
-    for part in parts:
-        tool = auto_tool_choice(tools, part) or tool
+    for part, after_and in parts:
+        own = auto_tool_choice(tools, part)
+        tool = own or (tool if after_and else None)
         if tool is None:
             return []
-        entities = _entity_properties(schemas.get(tool))
+        entities = _string_properties(schemas.get(tool), _PLACE | _PERSON)
         found = message_values(part)
         # The message's first word is capitalised anyway ("Weather and time in Lima").
         names = [n for n in found["names"] if requests or not part.lstrip().startswith(n)]
         named = found["places"] + found["quoted"] + names
-        if not entities or not named or (tool, named[0]) in seen:
+        if not entities:
+            # Quoted text names a request for any free string ("stock prices for 'KGL'
+            # and 'BNCH'"); a tool taking no string is told apart by its own match alone.
+            named = found["quoted"] if _string_properties(schemas.get(tool)) else []
+        if named:
+            key: tuple[str, str | None] = (tool, named[0])
+            text = part
+        elif own is not None:
+            # A tool of its own: its values, if it takes a place or person, are the
+            # message's ("What's the weather and the time in Lima?").
+            key, text = (tool, None), (message if entities else part)
+        else:
             return []
-        seen.add((tool, named[0]))
-        requests.append((tool, part))
+        if key in keys:
+            return []
+        keys.append(key)
+        requests.append((tool, text))
+    called = [name for name, _ in keys]
+    if any(entity is None and called.count(name) > 1 for name, entity in keys):
+        return []  # a call without its own name would repeat another call of that tool
     return requests

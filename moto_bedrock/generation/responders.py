@@ -61,6 +61,8 @@ class Invocation:
     auto_tools: bool = True
     """Whether the default responder may call a tool on its own under ``toolChoice`` auto
     (``generation.auto_tools``); the replies control switches it off."""
+    parallel_tools: bool = True
+    """Whether one turn may call several tools (a native body can ask for one at a time)."""
 
     def user_text(self) -> str:
         """The text of the last user message."""
@@ -456,6 +458,9 @@ def _auto_tool_use(invocation: Invocation) -> list[dict[str, Any]]:
     message = invocation.user_text()
     tools = offered_tools(invocation)
     requests = split_requests(tools, message)
+    if requests and not invocation.parallel_tools:
+        # One call a turn: the first request's (the body turned parallel calls off).
+        return [_call_with_message_values(invocation, *requests[0])]
     if requests:
         return [
             _call_with_message_values(invocation, name, part, index)

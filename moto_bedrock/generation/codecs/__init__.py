@@ -62,6 +62,9 @@ class NativeRequest:
     templated: bool = True
     """False for a text-completion prompt without its model's chat template: the model then
     reads the prompt alone (a bare Llama prompt counts only its own tokens)."""
+    parallel_tools: bool = True
+    """False when the body asks for one tool call a turn (Claude's
+    ``disable_parallel_tool_use``, OpenAI's ``parallel_tool_calls: false``)."""
 
 
 def reply_text(result: InferenceResult) -> str:

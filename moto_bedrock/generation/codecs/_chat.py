@@ -298,7 +298,8 @@ def parse(body: dict[str, Any], model: FoundationModel, dialect: Dialect) -> Nat
         else:
             messages.append({"role": role, "content": blocks})
     config = _inference_config(body, model, dialect)
-    return NativeRequest(messages, system, config, _tool_config(body))
+    parallel = body.get("parallel_tool_calls") is not False
+    return NativeRequest(messages, system, config, _tool_config(body), parallel_tools=parallel)
 
 
 # -- response -----------------------------------------------------------------------------

@@ -231,7 +231,9 @@ def _parse(body: dict[str, Any]) -> NativeRequest:
             tool_config["toolChoice"] = {choice["type"]: {}}
         elif isinstance(choice, dict) and choice.get("type") == "tool":
             tool_config["toolChoice"] = {"tool": {"name": str(choice.get("name", ""))}}
-    return NativeRequest(messages, system, config, tool_config)
+    choice = body.get("tool_choice")
+    parallel = not (isinstance(choice, dict) and choice.get("disable_parallel_tool_use") is True)
+    return NativeRequest(messages, system, config, tool_config, parallel_tools=parallel)
 
 
 def _usage(result: InferenceResult, model: FoundationModel) -> dict[str, Any]:

@@ -40,6 +40,13 @@ KEYS = ("texts", "images", "input_type", "truncate", "embedding_types")
 V4_KEYS = (*KEYS, "output_dimension", "max_tokens")
 _DATA_URI = "^data:image/(jpeg|png);base64,"
 _DATA_URI_RE = re.compile(_DATA_URI)
+# Any media type: haystack's image embedder sends a PDF page rendered as JPEG under
+# "data:application/pdf;base64," and its live test against Bedrock expects an embedding
+# (deepset-ai/haystack-core-integrations, amazon_bedrock document_image_embedder.py and
+# tests/test_document_image_embedder.py::test_live_run_with_cohere, PR #2185). So the
+# payload's bytes decide, not the declared type (docs/invoke.md).
+_ANY_DATA_URI_RE = re.compile(r"^data:[\w.+-]+/[\w.+-]+;base64,")
+_IMAGE_MAGIC = (b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")
 
 
 def _is_v3(model: FoundationModel) -> bool:
@@ -57,15 +64,26 @@ def _texts(body: dict[str, Any], model: FoundationModel) -> list[str]:
 def _images(body: dict[str, Any]) -> list[bytes]:
     decoded = []
     for index, uri in enumerate(strings(body["images"], "#/images", max_items=MAX_IMAGES)):
+        other = _ANY_DATA_URI_RE.match(uri) if not _DATA_URI_RE.match(uri) else None
+        if other is not None:
+            image = _decoded(uri[other.end() :])
+            if image is not None and image.startswith(_IMAGE_MAGIC):
+                decoded.append(image)  # a JPEG or PNG under another media type
+                continue
         check_pattern(uri, _DATA_URI, f"#/images/{index}")
-        try:
-            decoded.append(base64.b64decode(_DATA_URI_RE.sub("", uri, count=1), validate=True))
-        except (binascii.Error, ValueError):
+        image = _decoded(_DATA_URI_RE.sub("", uri, count=1))
+        if image is None:
             # Bedrock's own wording for undecodable images is not on record.
-            raise ValidationException(
-                f"The image at images.{index} is not valid base64 data."
-            ) from None
+            raise ValidationException(f"The image at images.{index} is not valid base64 data.")
+        decoded.append(image)
     return decoded
+
+
+def _decoded(payload: str) -> bytes | None:
+    try:
+        return base64.b64decode(payload, validate=True)
+    except (binascii.Error, ValueError):
+        return None
 
 
 def _fit(text: str, limit: int, truncate: str) -> tuple[str, int]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import json
 import re
+import socket
+import threading
 from typing import Any
 
 import pytest
@@ -467,3 +469,44 @@ def test_open_tool_schemas_are_read_as_objects() -> None:
     config = {"tools": [spec("where", "Find a place", schema)], "toolChoice": {"any": {}}}
     block = make_tool_use(invocation(tool_config=config), "where")
     assert block["toolUse"]["input"] == {"city": "Lisbon"}
+
+
+def test_remote_schema_references_are_never_fetched(runtime: Any) -> None:
+    """A ``$ref`` to a URL is not retrieved: a request must not make the server connect out.
+
+    jsonschema falls back to ``urlopen`` for a reference it has no registry entry for. The
+    listener counts connections and closes each at once, so a fetch shows up here quickly
+    instead of leaving the call waiting for an answer.
+    """
+    connections: list[object] = []
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(0.05)
+        done = threading.Event()
+
+        def count() -> None:
+            while not done.is_set():
+                try:
+                    conn, _ = listener.accept()
+                except OSError:
+                    continue
+                connections.append(conn)
+                conn.close()
+
+        watcher = threading.Thread(target=count, daemon=True)
+        watcher.start()
+        remote = f"http://127.0.0.1:{listener.getsockname()[1]}/schema.json"
+        schema = {
+            "type": "object",
+            "properties": {"city": {"$ref": remote}, "nested": {"$ref": remote + "#/x"}},
+            "required": ["city"],
+        }
+        tools = {"tools": [spec("where", "Find a place", schema)], "toolChoice": {"any": {}}}
+        try:
+            reply = runtime.converse(
+                modelId=HAIKU, messages=[user("Where is Lisbon?")], toolConfig=tools
+            )
+        finally:
+            done.set()
+            watcher.join()
+    assert reply["output"]["message"]["content"][0]["toolUse"]["name"] == "where"
+    assert connections == []

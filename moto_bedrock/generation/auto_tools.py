@@ -45,6 +45,8 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from .synth import LOCAL_REFERENCES
+
 __all__ = [
     "MIN_SCORE",
     "auto_tool_choice",
@@ -273,7 +275,8 @@ def _valid(schema: dict[str, Any], value: Any) -> bool:
         return False  # no root here to resolve it against; keep the synthesized value
     try:
         checker = Draft202012Validator.FORMAT_CHECKER
-        return bool(Draft202012Validator(schema, format_checker=checker).is_valid(value))
+        validator = Draft202012Validator(schema, format_checker=checker, registry=LOCAL_REFERENCES)
+        return bool(validator.is_valid(value))
     except (SchemaError, RecursionError, TypeError, ValueError):
         return False
 

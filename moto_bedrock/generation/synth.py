@@ -50,11 +50,14 @@ from urllib.parse import unquote
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
+from referencing import Registry
+from referencing.exceptions import NoSuchResource
 
 from .patterns import PatternRefused, PatternTimeout, compile_pattern
 from .patterns import search as pattern_search
 
 __all__ = [
+    "LOCAL_REFERENCES",
     "MAX_ITEMS",
     "MAX_PROPERTIES",
     "MAX_STRING_CHARS",
@@ -129,6 +132,16 @@ def _safe_pattern_properties(validator: Any, patterns: Any, instance: Any, schem
         for name, value in instance.items():
             if _searches(pattern, name, "patternProperties"):
                 yield from validator.descend(value, subschema, path=name, schema_path=pattern)
+
+
+def _no_retrieval(uri: str) -> Any:
+    raise NoSuchResource(ref=uri)
+
+
+#: The reference registry every validator here uses. A ``$ref`` outside the document must
+#: not be fetched: without a registry, jsonschema falls back to ``urlopen`` on the URI, so a
+#: tool schema in a request could make the server open connections (and wait on them).
+LOCAL_REFERENCES: Registry[Any] = Registry(retrieve=_no_retrieval)
 
 
 def _checking_class(root: Any) -> Any:
@@ -704,7 +717,7 @@ class _Generator:
         self.places_used = 0
         self.vary = False  # set while retrying for a unique array item
         cls = _checking_class(root)
-        self.validator = cls(root, format_checker=cls.FORMAT_CHECKER)
+        self.validator = cls(root, format_checker=cls.FORMAT_CHECKER, registry=LOCAL_REFERENCES)
         self.deadline = time.monotonic() + SCHEMA_SECONDS
         self.keyword = "type"  # the keyword being worked on, named if time runs out
         # Drafts before 2019-09 ignore keywords next to $ref and know no prefixItems.

@@ -146,9 +146,26 @@ def test_png_rejects_empty_sizes() -> None:
             png(width, height, 0, "x")
 
 
-def test_image_size_reads_png_and_jpeg_only() -> None:
+def test_image_size_reads_png_jpeg_gif_and_webp_headers() -> None:
     assert image_size(base64.b64decode(b64jpeg(640, 480))) == (640, 480)
-    for junk in (b"", b"GIF89a....", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n"):
+    assert image_size(b"GIF89a\x80\x02\xe0\x01") == (640, 480)
+    lossy = b"RIFF\x00\x00\x00\x00WEBPVP8 \x00\x00\x00\x00\x00\x00\x00\x9d\x01\x2a"
+    assert image_size(lossy + b"\x20\x03\xb8\x01") == (800, 440)
+    header = b"RIFF\x00\x00\x00\x00WEBP"
+    lossless = header + b"VP8L\x00\x00\x00\x00\x2f" + (799 | 439 << 14).to_bytes(4, "little")
+    assert image_size(lossless) == (800, 440)
+    extended = (
+        header + b"VP8X" + bytes(8) + (799).to_bytes(3, "little") + (439).to_bytes(3, "little")
+    )
+    assert image_size(extended) == (800, 440)
+    for junk in (
+        b"",
+        b"GIF89a..",
+        b"\xff\xd8\xff",
+        b"\x89PNG\r\n\x1a\n",
+        lossy,
+        b"RIFF....WEBPVP8X",
+    ):
         assert image_size(junk) is None
 
 

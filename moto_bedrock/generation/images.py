@@ -169,10 +169,16 @@ _SOF_MARKERS = frozenset(range(0xC0, 0xD0)) - {0xC4, 0xC8, 0xCC}
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
-    """(width, height) of a PNG or JPEG image, or None if it is neither (or is truncated)."""
+    """(width, height) of a PNG, JPEG, GIF or WebP image, or None if it is none of them (or
+    is truncated)."""
     if data.startswith(_PNG_SIGNATURE) and data[12:16] == b"IHDR" and len(data) >= 24:
         width, height = struct.unpack(">II", data[16:24])
         return (width, height) if width and height else None
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        width, height = struct.unpack("<HH", data[6:10])
+        return (width, height) if width and height else None
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return _webp_size(data)
     if not data.startswith(b"\xff\xd8"):
         return None
     offset = 2
@@ -192,3 +198,23 @@ def image_size(data: bytes) -> tuple[int, int] | None:
         (length,) = struct.unpack(">H", data[offset + 2 : offset + 4])
         offset += 2 + length
     return None
+
+
+def _webp_size(data: bytes) -> tuple[int, int] | None:
+    # The first chunk carries the size: VP8 (lossy) in its frame header, VP8L (lossless) as
+    # 14-bit fields less one, VP8X (extended) as 24-bit canvas fields less one.
+    chunk = data[12:16]
+    if chunk == b"VP8 " and len(data) >= 30 and data[23:26] == b"\x9d\x01\x2a":
+        width, height = struct.unpack("<HH", data[26:30])
+        size = (width & 0x3FFF, height & 0x3FFF)
+    elif chunk == b"VP8L" and len(data) >= 25 and data[20] == 0x2F:
+        (bits,) = struct.unpack("<I", data[21:25])
+        size = ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1)
+    elif chunk == b"VP8X" and len(data) >= 30:
+        size = (
+            int.from_bytes(data[24:27], "little") + 1,
+            int.from_bytes(data[27:30], "little") + 1,
+        )
+    else:
+        return None
+    return size if size[0] and size[1] else None

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog.caching import minimum_cache_tokens
-from .framing import framing_for, framing_tokens
+from .framing import Framing, framing_for, framing_tokens
 from .images import image_size
 from .pdf_text import pdf_text
 from .responders import Invocation, Reply
@@ -33,6 +33,12 @@ __all__ = ["InferenceResult", "PromptCache", "finish", "input_token_count", "too
 # 597x566 JPEG costs 451 on Sonnet 4.5 and Nova 2 Lite: pydantic/pydantic-ai tests/models/
 # cassettes/test_multimodal_tool_returns/*-image-bedrock_claude.yaml and ..._nova.yaml).
 IMAGE_TOKENS = 1600
+# A 1x1 image still costs a few tokens on Claude 3.5 Sonnet: 18 and 19 for short questions
+# that cost 12 and 15 without it (Arize-ai/openinference js/packages/
+# openinference-instrumentation-bedrock/test/recordings/
+# should-handle-different-image-formats-with-correct-mime-types.json and
+# should-handle-multi-modal-messages-with-images.json).
+_MIN_IMAGE_TOKENS = 5
 _IMAGE_EDGE = 1568
 _PIXELS_PER_TOKEN = 750
 AUDIO_BYTES_PER_TOKEN = 2560
@@ -88,8 +94,7 @@ class PromptCache:
         self._sizes.clear()
 
 
-#: What a document's wrapper adds to its text (its name and format, as the model sees them).
-_DOCUMENT_WRAPPER = 10
+_PLAIN = Framing()
 _TEXT_FORMATS = frozenset({"txt", "md", "csv", "html"})
 _PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
 _UNREAD_PDF_PAGE = 40
@@ -98,17 +103,23 @@ _PDF_TEXTS: dict[str, str | None] = {}
 _PDF_LOCK = threading.Lock()
 
 
-def _document_tokens(document: dict[str, Any]) -> int:
-    """A document's text tokens: its text, the text a PDF shows, or an estimate.
+def _document_tokens(document: dict[str, Any], template: Framing, pages: bool = False) -> int:
+    """A document's tokens: its text, the text a PDF shows, or an estimate; with ``pages``,
+    a PDF is also read as page images where the model does (``Framing.pdf_page``).
 
     Models read the text Bedrock extracts, not the file: a 13 KB PDF showing one line costs
     about 60 tokens on Claude 3.7 Sonnet (pydantic/pydantic-ai tests/models/cassettes/
     test_bedrock/test_bedrock_multiple_documents_in_history.yaml: 145 for two of them).
     """
     source = document.get("source") or {}
-    name = count_tokens(str(document.get("name", "")))
+    wrapper = count_tokens(str(document.get("name", ""))) + template.document
     if isinstance(source.get("text"), str):
-        return count_tokens(source["text"]) + name + _DOCUMENT_WRAPPER
+        return count_tokens(source["text"]) + wrapper
+    document_format = str(document.get("format", ""))
+    if template.pdf_page and document_format == "pdf":
+        # Read as pages in a message; in a tool result, what it holds is not read at all
+        # (Claude Sonnet 4.5 reports the same 630 for a one-line PDF and a page of text).
+        return (_pdf_page_tokens(source, template) if pages else 0) + wrapper
     data = source.get("bytes", b"")
     if isinstance(data, str):
         try:
@@ -117,16 +128,37 @@ def _document_tokens(document: dict[str, Any]) -> int:
             data = data.encode()
     if not isinstance(data, bytes):
         return 1
-    document_format = str(document.get("format", ""))
     text = _extracted(data, document_format)
     if text is not None:
-        return count_tokens(text) + name + _DOCUMENT_WRAPPER
+        return count_tokens(text) + wrapper
     if document_format == "pdf":
         # Text we cannot read (fonts with their own encodings): a short page's worth each.
-        pages = max(1, len(_PDF_PAGE.findall(data)))
-        return pages * _UNREAD_PDF_PAGE + name + _DOCUMENT_WRAPPER
+        return _pdf_pages(data) * _UNREAD_PDF_PAGE + wrapper
     # Four bytes a token: a fair average for the text of office documents.
     return max(1, len(data) // 4)
+
+
+def _pdf_pages(data: bytes) -> int:
+    return max(1, len(_PDF_PAGE.findall(data)))
+
+
+def _pdf_page_tokens(source: dict[str, Any], template: Framing) -> int:
+    """A PDF read as page images (and its text, where the model reads both)."""
+    data = _decoded(source.get("bytes"))
+    if data is None:
+        # An S3 object we cannot read: one page.
+        return template.pdf_page
+    text = _extracted(data, "pdf") if template.pdf_text else None
+    return _pdf_pages(data) * template.pdf_page + (count_tokens(text) if text else 0)
+
+
+def _decoded(data: Any) -> bytes | None:
+    if isinstance(data, str):
+        try:
+            return base64.b64decode(data, validate=True)
+        except ValueError:
+            return None
+    return data if isinstance(data, bytes) else None
 
 
 def _extracted(data: bytes, document_format: str) -> str | None:
@@ -160,15 +192,19 @@ def _image_tokens(image: dict[str, Any]) -> int:
         return IMAGE_TOKENS
     scale = min(1.0, _IMAGE_EDGE / max(size))
     pixels = size[0] * scale * size[1] * scale
-    return max(1, min(IMAGE_TOKENS, math.ceil(pixels / _PIXELS_PER_TOKEN)))
+    return max(_MIN_IMAGE_TOKENS, min(IMAGE_TOKENS, math.ceil(pixels / _PIXELS_PER_TOKEN)))
 
 
-def _block_tokens(block: dict[str, Any], pixels: bool = False) -> int:
-    """A content block's tokens; ``pixels`` prices images by their size (Claude, Nova 2)."""
+def _block_tokens(
+    block: dict[str, Any], template: Framing = _PLAIN, in_message: bool = False
+) -> int:
+    """A content block's tokens under the model's ``template`` (images priced by size on
+    Claude and Nova 2, PDFs as pages where the model reads them so); ``in_message`` for a
+    block of a message itself, not of a tool result."""
     if "text" in block:
         return count_tokens(block["text"])
     if "image" in block:
-        return _image_tokens(block["image"]) if pixels else IMAGE_TOKENS
+        return _image_tokens(block["image"]) if template.pixel_images else IMAGE_TOKENS
     if "toolUse" in block:
         tool_use = block["toolUse"]
         return count_tokens(tool_use.get("name", "")) + count_tokens(
@@ -176,11 +212,14 @@ def _block_tokens(block: dict[str, Any], pixels: bool = False) -> int:
         )
     if "toolResult" in block:
         content = block["toolResult"].get("content", [])
-        return sum(_block_tokens(part, pixels) for part in content)
+        return sum(_block_tokens(part, template) for part in content)
     if "json" in block:
         return count_tokens(json.dumps(block["json"], sort_keys=True))
     if "document" in block:
-        return _document_tokens(block["document"])
+        return _document_tokens(block["document"], template, in_message)
+    if "video" in block:
+        # Not decoded: what a short clip costs (docs/tokens.md).
+        return template.video
     if "audio" in block:
         data = block["audio"].get("source", {}).get("bytes", b"")
         # Voxtral's rate, 12.5 tokens a second, read as 16 kHz 16-bit mono (2,560 bytes a
@@ -243,9 +282,12 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
     )
     if not invocation.templated:
         framing = 0
-    thinking = (invocation.additional_request_fields or {}).get("thinking")
+    fields = invocation.additional_request_fields or {}
+    thinking = fields.get("thinking")
     if isinstance(thinking, dict) and thinking.get("type") == "enabled":
         framing += template.thinking
+    if template.no_reasoning and invocation.templated and not fields.get("reasoning_config"):
+        framing += template.no_reasoning
     text_format = (invocation.output_config or {}).get("textFormat")
     if template.structured and isinstance(text_format, dict):
         framing += template.structured + _format_tokens(text_format)
@@ -253,29 +295,52 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
     scale = template.text_scale
     for tool in (invocation.tool_config or {}).get("tools", []):
         parts.append((_scaled(tool_tokens(tool), scale), "cachePoint" in tool, tool))
-    blocks = list(invocation.system)
-    for message in invocation.messages:
-        blocks.extend(message.get("content", []))
-    for block in blocks:
-        tokens = _block_tokens(block, template.pixel_images)
-        parts.append(
-            (tokens if "image" in block else _scaled(tokens, scale), "cachePoint" in block, block)
-        )
+    blocks = [(block, True) for block in invocation.system]
+    for index, message in enumerate(invocation.messages):
+        content = message.get("content", [])
+        if not template.past_reasoning and index < _latest_user_text(invocation.messages):
+            content = _without_reasoning(content, template)
+        blocks.extend((block, True) for block in content)
+    for block, in_message in blocks:
+        tokens = _block_tokens(block, template, in_message)
+        plain = "image" in block or "video" in block or ("document" in block and template.pdf_page)
+        parts.append((tokens if plain else _scaled(tokens, scale), "cachePoint" in block, block))
     return parts
 
 
+def _latest_user_text(messages: list[dict[str, Any]]) -> int:
+    """Index of the latest user message that is not only tool results (0 if none)."""
+    for index in range(len(messages) - 1, -1, -1):
+        message = messages[index]
+        content = message.get("content", [])
+        if message.get("role") == "user" and any("toolResult" not in b for b in content):
+            return index
+    return 0
+
+
+def _without_reasoning(content: list[dict[str, Any]], template: Framing) -> list[dict[str, Any]]:
+    """An earlier turn's blocks as the template reads them again: without reasoning blocks
+    and, where ``think_tags``, without the text up to the last ``</think>`` (the template
+    joins the turn's text, then keeps what follows it)."""
+    kept = [block for block in content if "reasoningContent" not in block]
+    if not template.think_tags:
+        return kept
+    closes = [i for i, b in enumerate(kept) if "</think>" in str(b.get("text", ""))]
+    if not closes:
+        return kept
+    last = closes[-1]
+    tail = {**kept[last], "text": kept[last]["text"].rsplit("</think>", 1)[1]}
+    return [b for b in kept[:last] if "text" not in b] + [tail, *kept[last + 1 :]]
+
+
 def _format_tokens(text_format: dict[str, Any]) -> int:
-    """What a structured-output schema costs: the words of the schema, as for a tool."""
+    """What a structured-output schema costs: its name and its JSON text."""
     spec = (text_format.get("structure") or {}).get("jsonSchema") or {}
-    schema = spec.get("schema") if isinstance(spec, dict) else None
-    if isinstance(schema, str):
-        try:
-            schema = json.loads(schema)
-        except ValueError:
-            return count_tokens(schema)
-    return tool_tokens(
-        {"toolSpec": {"name": spec.get("name", ""), "inputSchema": {"json": schema}}}
-    )
+    if not isinstance(spec, dict):
+        return 0
+    schema = spec.get("schema")
+    text = schema if isinstance(schema, str) else json.dumps(schema)
+    return count_tokens(str(spec.get("name", ""))) + count_tokens(text)
 
 
 def _scaled(tokens: int, scale: float) -> int:

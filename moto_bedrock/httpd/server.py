@@ -120,7 +120,7 @@ class BedrockHTTPServer:
         try:
             await serve(self.bridge, config, shutdown_trigger=self._stop.wait, mode="asgi")  # type: ignore[arg-type]
         finally:
-            self.bridge.executor.shutdown(wait=False, cancel_futures=True)
+            self.bridge.close()
             self.socket.close()
 
     def shutdown(self) -> None:

@@ -605,3 +605,5 @@ class BedrockProtocol(BaseResponse):
 
 # moto's call_action looks each action up among the class's functions; ours answer by name.
 _moto.find_actions_directly(BedrockProtocol)
+# The server hands requests for our classes to them without Flask's per-request work.
+_moto.dispatch_directly(BedrockProtocol)

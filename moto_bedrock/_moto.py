@@ -103,6 +103,7 @@ __all__ = [
     "installed_backends",
     "moto_random",
     "preserved_header_environ",
+    "remembered_route",
     "request_parser",
     "serialize_exact",
     "serve_service",
@@ -725,6 +726,25 @@ def bedrock_route_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
         environ.get("CONTENT_TYPE"),
         tuple(sorted(name for name in environ if name.startswith("HTTP_"))),
     )
+
+
+_operation_routes = _RoutingCache()
+
+
+def remembered_route(
+    service: str, request: Any, match: Callable[[], tuple[Any, dict[str, Any]]]
+) -> tuple[Any, dict[str, Any]]:
+    """``match()`` (the operation and URI parameters moto's router finds for ``request``),
+    remembered per service and :func:`bedrock_route_key`, which holds all the router reads:
+    method, path, query, host, Content-Type and which headers are present. The parameters
+    are a fresh copy each time (moto's handlers may change them).
+    """
+    environ = getattr(request, "environ", None)
+    key = bedrock_route_key(environ) if isinstance(environ, dict) else None
+    if key is None:
+        return match()
+    operation, params = _operation_routes.answer((service, key), match)
+    return operation, dict(params)
 
 
 #: Response classes (and their subclasses) whose ``dispatch`` the server may call directly.

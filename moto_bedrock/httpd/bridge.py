@@ -67,10 +67,12 @@ class _Channel:
 
     def __init__(self, loop: asyncio.AbstractEventLoop, timeout: float) -> None:
         self.loop = loop
-        self.lock = threading.Lock()
+        #: Guards ``pending``; the app's thread waits on it while MAX_PENDING chunks wait.
+        self.lock = threading.Condition(threading.Lock())
         self.pending: list[Any] = []
+        #: Chunks (not the end marker) in ``pending``.
+        self.waiting = 0
         self.ready = asyncio.Event()
-        self.slots = threading.Semaphore(MAX_PENDING)
         self.gone = threading.Event()
         self.timeout = timeout
         #: What the app raised after its answer began (raised again on the event loop).
@@ -78,17 +80,23 @@ class _Channel:
 
     def deliver(self, item: Any) -> None:
         """Hand ``item`` over; raises _ClientGone once the client is gone or stalled."""
-        # The end marker always goes through; anything else waits for a free slot.
-        if item is not _END and (
-            self.gone.is_set() or not self.slots.acquire(timeout=self.timeout)
-        ):
-            self.gone.set()
-            raise _ClientGone
         with self.lock:
+            # The end marker always goes through; anything else waits for room.
+            if item is not _END:
+                if self.gone.is_set() or (
+                    self.waiting >= MAX_PENDING
+                    and not self.lock.wait_for(self._has_room, self.timeout)
+                ):
+                    self.gone.set()
+                    raise _ClientGone
+                self.waiting += 1
             self.pending.append(item)
             wake = len(self.pending) == 1
         if wake:
             self.loop.call_soon_threadsafe(self.ready.set)
+
+    def _has_room(self) -> bool:
+        return self.waiting < MAX_PENDING
 
     async def take(self) -> list[Any]:
         """Everything handed over since the last take (waits until there is something)."""
@@ -96,9 +104,9 @@ class _Channel:
         with self.lock:
             batch, self.pending = self.pending, []
             self.ready.clear()
-        for item in batch:
-            if item is not _END:
-                self.slots.release()
+            if self.waiting >= MAX_PENDING:
+                self.lock.notify()
+            self.waiting = 0
         return batch
 
 

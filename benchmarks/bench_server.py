@@ -25,12 +25,11 @@ shares the machine. Prints each round, then the medians over rounds and, for eac
 the issue asks about, the median of its per-round ratios (in time, then in server CPU).
 Not a test: the figures depend on the machine and on what else it is doing.
 
-Last runs (docs/design.md has the table): 2 cores at load average 10-14, baseline 91815a4;
-medians of per-round ratios over three runs of 10 rounds: ours/Node Converse 1.31-1.64,
-ours ConverseStream/Converse 1.49-2.23 in time and 1.47-1.55 in server CPU, ours/werkzeug
-32-connection Converse/s 1.03-1.57, ours/baseline 0.92-0.99 (server CPU per request at 32
-connections: the same as the baseline's, about 4.6 ms). On an idle machine (6 rounds):
-ours/Node Converse 2.21, ConverseStream/Converse 1.86, ours/baseline at 32 connections 0.95.
+Last run (docs/design.md has the table): 2 cores at load average about 3, baseline
+91815a4, 8 rounds of 200 calls; medians of per-round ratios: ours/Node Converse 2.28,
+ours ConverseStream/Converse 1.83 (1.59 in server CPU), ours/baseline 32-connection
+Converse/s 3.55, ours/werkzeug 3.36. (Runs before this one compared the server with
+itself: ``python -m`` imported the current checkout for the baseline too.)
 """
 
 from __future__ import annotations

@@ -10,6 +10,11 @@ larger one is pulled as the app reads it, so the app can refuse a body from its 
 ``Content-Length`` before a byte of it is read, and a chunked body is stopped at the first
 byte past ``--max-body-size``. A refused body's unread rest is then read and dropped, so the
 client, which most often sends it all before it reads, gets the answer, not a broken pipe.
+
+An answer comes back from the app's thread in one hand-over when it is whole and small
+(:data:`WHOLE_RESPONSE`), the common case, so the event loop is woken once and needs no
+reader of the client's leaving; otherwise its head and first bytes come first and the rest
+through a :class:`_Channel`, chunk by chunk as the app produces it.
 """
 
 from __future__ import annotations

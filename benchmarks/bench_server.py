@@ -15,8 +15,8 @@ Servers, all started at once, then measured in turn, a short block each, round a
 * ``node``: the Node mock many teams use instead (``npx @copilotkit/aimock``'s ``llmock``
   bin, one fixture), when ``npx`` is on PATH and ``--no-node`` is not given.
 
-For each: the median time of one boto3 ``converse`` call (a kept-alive client), for ours
-and werkzeug the median ``converse_stream`` of 67 events read to the end, and Converse
+For each: the median time of one boto3 ``converse`` call (a kept-alive client), for all but
+the Node mock the median ``converse_stream`` of 67 events read to the end, and Converse
 requests per second from 32 keep-alive connections (plain ``http.client`` threads in a
 child process, so the client's work is not counted against the server's process). On
 Linux each figure also gets ``_cpu``: the server process's CPU (user + system, all
@@ -25,12 +25,11 @@ shares the machine. Prints each round, then the medians over rounds and, for eac
 the issue asks about, the median of its per-round ratios (in time, then in server CPU).
 Not a test: the figures depend on the machine and on what else it is doing.
 
-Last runs (docs/design.md has the table): 2 cores at load average 10-14, baseline 91815a4;
-medians of per-round ratios over three runs of 10 rounds: ours/Node Converse 1.31-1.64,
-ours ConverseStream/Converse 1.49-2.23 in time and 1.47-1.55 in server CPU, ours/werkzeug
-32-connection Converse/s 1.03-1.57, ours/baseline 0.92-0.99 (server CPU per request at 32
-connections: the same as the baseline's, about 4.6 ms). On an idle machine (6 rounds):
-ours/Node Converse 2.21, ConverseStream/Converse 1.86, ours/baseline at 32 connections 0.95.
+Last run (docs/design.md has the table): 2 cores at load average about 3, baseline
+91815a4, 8 rounds of 200 calls; medians of per-round ratios: ours/Node Converse 2.28,
+ours ConverseStream/Converse 1.83 (1.59 in server CPU), ours/baseline 32-connection
+Converse/s 3.55, ours/werkzeug 3.36. (Runs before this one compared the server with
+itself: ``python -m`` imported the current checkout for the baseline too.)
 """
 
 from __future__ import annotations
@@ -49,6 +48,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+#: The checkout this file belongs to: "ours" and "werkzeug" run its code.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MODEL = "anthropic.claude-3-haiku-20240307-v1:0"
 PROMPT = "Summarize the water cycle in two lines."
 MESSAGES = [{"role": "user", "content": [{"text": PROMPT}]}]
@@ -97,10 +98,16 @@ def start(
 ) -> tuple[subprocess.Popen[bytes], int]:
     port = free_port()
     env = dict(os.environ)
-    if name == "baseline" and baseline:
-        env["PYTHONPATH"] = os.path.abspath(baseline)
+    # ``python -m`` puts its working folder first on sys.path, ahead of PYTHONPATH: each
+    # server runs in its own checkout, or the baseline would import this one.
+    tree = os.path.abspath(baseline) if name == "baseline" and baseline else ROOT
+    env["PYTHONPATH"] = tree
     process = subprocess.Popen(
-        command(name, port, fixture), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env
+        command(name, port, fixture),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+        cwd=tree,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -235,7 +242,7 @@ def measure(
         return median_ms(call, count), count + max(3, count // 10)
 
     timed(row, "converse_ms", pid, lambda: block(converse, calls))
-    if name in ("ours", "werkzeug"):
+    if name != "node":
         timed(row, "stream_ms", pid, lambda: block(stream, max(5, calls // 4)))
     timed(row, "rps_32", pid, lambda: throughput(port, seconds))
     return row
@@ -250,6 +257,30 @@ RATIOS = [
         "<= 1.5",
     ),
     ("ours ConverseStream / ours Converse", ("ours", "stream_ms"), ("ours", "converse_ms"), "<= 2"),
+    (
+        "baseline Converse / Node mock Converse",
+        ("baseline", "converse_ms"),
+        ("node", "converse_ms"),
+        "-",
+    ),
+    (
+        "ours Converse / baseline Converse",
+        ("ours", "converse_ms"),
+        ("baseline", "converse_ms"),
+        "-",
+    ),
+    (
+        "CPU: ours / baseline per Converse",
+        ("ours", "converse_ms_cpu"),
+        ("baseline", "converse_ms_cpu"),
+        "-",
+    ),
+    (
+        "CPU: ours / baseline per stream",
+        ("ours", "stream_ms_cpu"),
+        ("baseline", "stream_ms_cpu"),
+        "-",
+    ),
     ("ours 32-conn rps / werkzeug 32-conn rps", ("ours", "rps_32"), ("werkzeug", "rps_32"), ">= 4"),
     ("ours 32-conn rps / baseline 32-conn rps", ("ours", "rps_32"), ("baseline", "rps_32"), ">= 4"),
     # The same questions in server CPU per request (load-robust; a proxy, not the target).

@@ -41,6 +41,11 @@ breaks any of it fails loudly):
   module folders and ``backend_url_patterns`` do not change while it runs), so
   :func:`wsgi_app` remembers its answers (``tests/test_routing_cache.py`` proves it over
   every URL pattern moto has);
+* moto's server answers a request through the service's Flask app, whose view
+  (``convert_to_flask_response``) records the request, calls ``dispatch(request, raw_url,
+  headers)``, answers a ClientError 400 and wraps the result in a Flask ``Response``, and
+  Flask-CORS is its only hook; :func:`wsgi_app` does those steps itself for our classes
+  (``tests/test_direct_dispatch.py`` compares every Bedrock operation both ways);
 * moto's server keeps an underscored header only for the names
   ``should_preserve_original_header_name`` accepts, and records their spelling in the environ
   under ``PRESERVED_HEADER_NAMES_ENVIRON_KEY`` (:func:`preserved_header_environ`).
@@ -91,12 +96,14 @@ __all__ = [
     "MotoBedrockResponse",
     "Paginator",
     "decorate_class",
+    "dispatch_directly",
     "event_payloads",
     "find_actions_directly",
     "install",
     "installed_backends",
     "moto_random",
     "preserved_header_environ",
+    "remembered_route",
     "request_parser",
     "serialize_exact",
     "serve_service",
@@ -721,19 +728,145 @@ def bedrock_route_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
     )
 
 
-def wsgi_app() -> Any:
+_operation_routes = _RoutingCache()
+
+
+def remembered_route(
+    service: str, request: Any, match: Callable[[], tuple[Any, dict[str, Any]]]
+) -> tuple[Any, dict[str, Any]]:
+    """``match()`` (the operation and URI parameters moto's router finds for ``request``),
+    remembered per service and :func:`bedrock_route_key`, which holds all the router reads:
+    method, path, query, host, Content-Type and which headers are present. The parameters
+    are a fresh copy each time (moto's handlers may change them).
+    """
+    environ = getattr(request, "environ", None)
+    key = bedrock_route_key(environ) if isinstance(environ, dict) else None
+    if key is None:
+        return match()
+    operation, params = _operation_routes.answer((service, key), match)
+    return operation, dict(params)
+
+
+#: Response classes (and their subclasses) whose ``dispatch`` the server may call directly.
+_DIRECT_DISPATCH_CLASSES: list[type] = []
+#: Paths moto's dispatcher answers before looking at any service (see ``get_application``).
+_MOTO_OWN_PATHS = ("/moto-api", "/latest/meta-data/", "/latest/api/", "/favicon.ico")
+
+
+def dispatch_directly(cls: type) -> None:
+    """Let the server answer requests routed to ``cls`` (or a subclass) without Flask.
+
+    The request then skips Flask's request context, URL adapter and response hooks and goes
+    straight to ``cls.dispatch``, built and answered exactly as moto's Flask view
+    (``convert_to_flask_response``) does it; see :func:`wsgi_app`.
+    """
+    if cls not in _DIRECT_DISPATCH_CLASSES:
+        _DIRECT_DISPATCH_CLASSES.append(cls)
+
+
+def _direct_dispatch(app: Any, environ: dict[str, Any]) -> tuple[Any, bool, Any] | None:
+    """(the dispatch method, whether CORS headers are added, the request class) for a
+    request Flask would send to a registered class's ``dispatch``; None when Flask must
+    answer it."""
+    from werkzeug.exceptions import HTTPException
+
+    flask_app = app.get_application(dict(environ))
+    hooks = flask_app.after_request_funcs.get(None, [])
+    if (
+        any(flask_app.before_request_funcs.values())
+        or any(flask_app.url_value_preprocessors.values())
+        or any(flask_app.teardown_request_funcs.values())
+        or len(hooks) > 1
+        or any(not getattr(hook, "__module__", "").startswith("flask_cors") for hook in hooks)
+    ):
+        return None  # someone added hooks this path would not run
+    try:
+        adapter = flask_app.create_url_adapter(flask_app.request_class(dict(environ)))
+        rule, _ = adapter.match(return_rule=True)
+    except HTTPException:  # no route, a wrong method or a redirect: Flask answers
+        return None
+    callback = getattr(flask_app.view_functions.get(rule.endpoint), "callback", None)
+    owner = getattr(callback, "__self__", None)
+    if (
+        getattr(callback, "__name__", None) != "dispatch"
+        or not isinstance(owner, type)
+        or not issubclass(owner, tuple(_DIRECT_DISPATCH_CLASSES))
+    ):
+        return None
+    return callback, bool(hooks), flask_app.request_class
+
+
+def _serve_directly(
+    dispatch: Any, cors: bool, request_class: Any, environ: dict[str, Any], start_response: Any
+) -> Any:
+    """What moto's Flask app answers for a request its view hands to ``dispatch``.
+
+    The steps of ``convert_to_flask_response`` (the request recorded, ClientError answered
+    400, the result made a Flask response), then Flask-CORS's one header: with moto's
+    defaults and no ``Origin`` header (the only requests served this way) it adds
+    ``Access-Control-Allow-Origin: *`` unless the answer has one. An exception propagates
+    to the server, as from moto's Flask app (which runs in debug mode).
+    """
+    from botocore.exceptions import ClientError
+    from flask import Response
+    from moto.moto_api import recorder
+
+    request = request_class(environ)
+    recorder._record_request(request)
+    try:
+        result = dispatch(request, request.raw_url, dict(request.headers))
+    except ClientError as exc:
+        result = 400, {}, exc.response["Error"]["Message"]
+    if len(result) == 3:
+        status, headers, content = result
+    else:
+        status, headers, content = 200, {}, result
+    response = Response(response=content, status=status, headers=headers)
+    if cors and not response.headers.get("Access-Control-Allow-Origin"):
+        response.headers.add("Access-Control-Allow-Origin", "*")
+    return response(environ, start_response)
+
+
+def wsgi_app(direct: bool = True) -> Any:
     """moto's server application (every service), with its routing remembered.
 
     The host's backend is remembered per host, and the host a request signed for Bedrock
     is sent to per :func:`bedrock_route_key` (moto finds it by building a response object
     of each Bedrock service in turn and matching the path against its routes).
+
+    With ``direct``, a request signed for Bedrock that moto's Flask app would hand to the
+    ``dispatch`` of a class registered with :func:`dispatch_directly` goes straight there
+    (:func:`_serve_directly`), skipping Flask's per-request machinery, about a fifth of the
+    cost of a Converse call. Only requests whose answer cannot differ are served so: no
+    ``Origin`` header (Flask-CORS answers those by their origin), not HEAD or OPTIONS (Flask
+    answers those itself), not moto's own paths; and only when the Flask app has no hooks
+    but Flask-CORS's. ``tests/test_direct_dispatch.py`` sends every operation both ways.
     """
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    app = DomainDispatcherApplication(create_backend_app)
+    class Dispatcher(DomainDispatcherApplication):
+        def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
+            if direct and "HTTP_ORIGIN" not in environ:
+                key = bedrock_route_key(environ)
+                if (
+                    key is not None
+                    and key[1] not in ("HEAD", "OPTIONS")
+                    and key[2] is not None
+                    and not key[2].startswith(_MOTO_OWN_PATHS)
+                ):
+                    found = direct_routes.answer(key, lambda: _direct_dispatch(self, environ))
+                    if found is not None:
+                        dispatch, cors, request_class = found
+                        return _serve_directly(
+                            dispatch, cors, request_class, environ, start_response
+                        )
+            return super().__call__(environ, start_response)
+
+    app = Dispatcher(create_backend_app)
     uncached = app.get_backend_for_host
     app.get_backend_for_host = _RoutingCache(uncached)  # type: ignore[method-assign]
     signed = _RoutingCache()
+    direct_routes = _RoutingCache()
 
     def infer_service_region_host(environ: dict[str, Any], path: str) -> str | None:
         infer = DomainDispatcherApplication.infer_service_region_host  # as patched now

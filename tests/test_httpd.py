@@ -201,3 +201,55 @@ def test_a_chunked_body_is_refused_as_soon_as_it_passes_the_limit() -> None:
         assert read == []  # the app never ran
     finally:
         server.stop()
+
+
+def test_a_small_whole_answer_is_one_write_and_a_stream_one_per_chunk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from hypercorn.asyncio.tcp_server import TCPServer
+    from hypercorn.events import RawData
+
+    writes: list[bytes] = []
+    protocol_send = TCPServer.protocol_send
+
+    async def recorded(self: Any, event: Any) -> None:
+        if isinstance(event, RawData) and event.data:
+            writes.append(event.data)
+        await protocol_send(self, event)
+
+    monkeypatch.setattr(TCPServer, "protocol_send", recorded)
+    streamed = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Any:
+        if environ["PATH_INFO"] == "/whole":
+            start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "5")])
+            return [b"he", b"llo"]
+
+        def chunks() -> Iterator[bytes]:
+            yield b"one;"
+            assert streamed.wait(10)  # the first chunk is out before the second is made
+            yield b"two"
+
+        start_response("200 OK", [("Content-Type", "text/plain")])
+        return chunks()
+
+    server = serve_app(app)
+    try:
+        host, port = server.get_host_and_port()
+        connection = http.client.HTTPConnection(host, port, timeout=10)
+        connection.request("GET", "/whole")
+        assert connection.getresponse().read() == b"hello"
+        assert len(writes) == 1 and writes[0].startswith(b"HTTP/1.1 200 ")
+        assert writes[0].endswith(b"\r\n\r\nhello")
+        writes.clear()
+        connection.request("GET", "/stream")  # the same connection: kept alive
+        response = connection.getresponse()
+        assert response.read1(4) == b"one;"
+        streamed.set()
+        assert response.read() == b"two"
+        # The head with the first chunk, then the second chunk, then the chunked ending.
+        assert writes[0].startswith(b"HTTP/1.1 200 ") and writes[0].endswith(b"4\r\none;\r\n")
+        assert writes[1:] == [b"3\r\ntwo\r\n", b"0\r\n\r\n"]
+        connection.close()
+    finally:
+        server.stop()

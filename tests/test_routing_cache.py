@@ -171,3 +171,34 @@ def test_a_form_body_routed_first_does_not_send_later_json_bodies_elsewhere() ->
     as_json = {**environ, "CONTENT_TYPE": "application/json"}
     assert app.infer_service_region_host(dict(form), path).startswith("bedrock.")
     assert app.infer_service_region_host(dict(as_json), path).startswith("bedrock-runtime.")
+
+
+def test_an_operation_route_is_remembered_as_moto_matches_it() -> None:
+    """Every Bedrock operation's route: moto's router's answer, then the same from memory,
+    with parameters each caller may change."""
+    from moto.core.request import Request
+    from moto.core.routing import get_service_router
+
+    from moto_bedrock._moto import remembered_route
+
+    asked = 0
+    signed = [e for e in _bedrock_environs() if "HTTP_AUTHORIZATION" in e]
+    for environ in signed:
+        for service in ("bedrock", "bedrock-runtime", "bedrock-agent-runtime"):
+
+            def match(service: str = service, environ: dict[str, Any] = environ) -> Any:
+                nonlocal asked
+                asked += 1
+                try:
+                    return get_service_router(service).match(Request(dict(environ)))
+                except Exception:
+                    return None, {}
+
+            expected = match()
+            first = remembered_route(service, Request(dict(environ)), match)
+            first[1]["changed"] = True
+            before = asked
+            again = remembered_route(service, Request(dict(environ)), match)
+            assert asked == before, environ["PATH_INFO"]  # answered from memory
+            assert first[0] is expected[0] and again == expected, environ["PATH_INFO"]
+    assert asked > 3 * len(signed)  # each route was matched by moto at least once

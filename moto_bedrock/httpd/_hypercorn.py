@@ -10,6 +10,12 @@ streams are open only marks the connection as draining: no new stream can start 
 client said so), the open ones are answered, and the connection closes when the last of
 their data is written. ``tests/test_js_sdk.py`` proves it with the SDK's default handler.
 
+One write per small answer (:func:`patch_head_with_body`). hypercorn writes an HTTP/1.1
+response's head as soon as the app starts the response, and its first body bytes
+separately: two sends, two segments and two wake-ups of the client for every answer. Here
+the head waits for the body bytes that follow it (the bridge sends them at once) and goes
+out with them, as one write.
+
 Modeled protocol errors (:func:`patch_protocol_errors`). A request h11 cannot parse (a
 malformed chunked body, a broken request line) is answered by hypercorn itself, before or
 while the app runs, with an empty 400. Here that answer gets the headers and JSON body the
@@ -24,11 +30,12 @@ from typing import Any
 import h2.events
 import h11
 from h2.connection import ConnectionState
-from hypercorn.events import Closed
+from hypercorn.events import Closed, RawData
+from hypercorn.protocol.events import Body, EndBody, Response
 from hypercorn.protocol.h2 import H2Protocol
 from hypercorn.protocol.h11 import H11Protocol
 
-__all__ = ["patch_graceful_goaway", "patch_protocol_errors"]
+__all__ = ["patch_graceful_goaway", "patch_head_with_body", "patch_protocol_errors"]
 
 _DRAINING = "_moto_bedrock_draining"
 _patched = False
@@ -93,3 +100,68 @@ def patch_protocol_errors(answer: ErrorAnswer) -> None:
         await self._send_h11_event(h11.EndOfMessage())
 
     H11Protocol._send_error_response = _send_error_response  # type: ignore[method-assign]
+
+
+_HEAD = "_moto_bedrock_head"
+_head_patched = False
+
+
+def patch_head_with_body() -> None:
+    """Send an HTTP/1.1 response's head with the body bytes that follow it (idempotent).
+
+    hypercorn's own ``stream_send`` makes the bytes of each event; what it would write for
+    the head is held on the connection and written with the next event's bytes. A head is
+    followed at once by body bytes or the end of the body (hypercorn's own error answers,
+    and the bridge, send them together), so nothing is held for long; any other event
+    writes a held head first.
+    """
+    global _head_patched
+    if _head_patched:
+        return
+    stream_send = H11Protocol.stream_send
+
+    async def captured(self: Any, event: Any) -> list[Any]:
+        """What hypercorn's ``stream_send(event)`` sends, sent nowhere."""
+        sent: list[Any] = []
+        real = self.send
+
+        async def keep(message: Any) -> None:
+            sent.append(message)
+
+        self.send = keep
+        try:
+            await stream_send(self, event)
+        finally:
+            self.send = real
+        return sent
+
+    async def send_all(self: Any, head: bytes, sent: list[Any]) -> None:
+        for message in sent:
+            if head and isinstance(message, RawData):
+                message = RawData(data=head + message.data)
+                head = b""
+            await self.send(message)
+        if head:
+            await self.send(RawData(data=head))
+
+    async def patched(self: Any, event: Any) -> None:
+        head: bytes = getattr(self, _HEAD, b"")
+        if isinstance(event, Response) and event.status_code >= 200 and not head:
+            sent = await captured(self, event)
+            if len(sent) == 1 and isinstance(sent[0], RawData):
+                setattr(self, _HEAD, sent[0].data)
+                return
+            await send_all(self, b"", sent)
+            return
+        if not head:
+            await stream_send(self, event)
+            return
+        setattr(self, _HEAD, b"")
+        if isinstance(event, (Body, EndBody)):
+            await send_all(self, head, await captured(self, event))
+            return
+        await self.send(RawData(data=head))
+        await stream_send(self, event)
+
+    H11Protocol.stream_send = patched  # type: ignore[method-assign]
+    _head_patched = True

@@ -10,6 +10,11 @@ larger one is pulled as the app reads it, so the app can refuse a body from its 
 ``Content-Length`` before a byte of it is read, and a chunked body is stopped at the first
 byte past ``--max-body-size``. A refused body's unread rest is then read and dropped, so the
 client, which most often sends it all before it reads, gets the answer, not a broken pipe.
+
+An answer comes back from the app's thread in one hand-over when it is whole and small
+(:data:`WHOLE_RESPONSE`), the common case, so the event loop is woken once and needs no
+reader of the client's leaving; otherwise its head and first bytes come first and the rest
+through a :class:`_Channel`, chunk by chunk as the app produces it.
 """
 
 from __future__ import annotations
@@ -18,12 +23,12 @@ import asyncio
 import contextlib
 import io
 import json
+import queue
 import sys
 import threading
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
@@ -65,28 +70,38 @@ class _Channel:
     the client reads them go out in fewer, larger writes).
     """
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(self, loop: asyncio.AbstractEventLoop, timeout: float) -> None:
         self.loop = loop
-        self.lock = threading.Lock()
+        #: Guards ``pending``; the app's thread waits on it while MAX_PENDING chunks wait.
+        self.lock = threading.Condition(threading.Lock())
         self.pending: list[Any] = []
+        #: Chunks (not the end marker) in ``pending``.
+        self.waiting = 0
         self.ready = asyncio.Event()
-        self.slots = threading.Semaphore(MAX_PENDING)
         self.gone = threading.Event()
-        self.timeout = guard.settings().write_timeout
+        self.timeout = timeout
+        #: What the app raised after its answer began (raised again on the event loop).
+        self.error: Exception | None = None
 
     def deliver(self, item: Any) -> None:
         """Hand ``item`` over; raises _ClientGone once the client is gone or stalled."""
-        # The end marker always goes through; anything else waits for a free slot.
-        if item is not _END and (
-            self.gone.is_set() or not self.slots.acquire(timeout=self.timeout)
-        ):
-            self.gone.set()
-            raise _ClientGone
         with self.lock:
+            # The end marker always goes through; anything else waits for room.
+            if item is not _END:
+                if self.gone.is_set() or (
+                    self.waiting >= MAX_PENDING
+                    and not self.lock.wait_for(self._has_room, self.timeout)
+                ):
+                    self.gone.set()
+                    raise _ClientGone
+                self.waiting += 1
             self.pending.append(item)
             wake = len(self.pending) == 1
         if wake:
             self.loop.call_soon_threadsafe(self.ready.set)
+
+    def _has_room(self) -> bool:
+        return self.waiting < MAX_PENDING
 
     async def take(self) -> list[Any]:
         """Everything handed over since the last take (waits until there is something)."""
@@ -94,9 +109,9 @@ class _Channel:
         with self.lock:
             batch, self.pending = self.pending, []
             self.ready.clear()
-        for item in batch:
-            if item is not _END:
-                self.slots.release()
+            if self.waiting >= MAX_PENDING:
+                self.lock.notify()
+            self.waiting = 0
         return batch
 
 
@@ -182,17 +197,6 @@ class _Body(io.RawIOBase):
         self._stopped = False
         self._arrived = threading.Condition()
 
-    async def read_ahead(self, receive: Receive, declared: int | None) -> bool:
-        """Read a small body whole, or up to :data:`READ_AHEAD`; False if the client left."""
-        if declared is not None and declared > READ_AHEAD:
-            return True  # the app may refuse it from its declared size
-        while not self.complete and self.size <= min(READ_AHEAD, self.limit):
-            message = await receive()
-            if message["type"] == "http.disconnect":
-                return False
-            self.add(message)
-        return True
-
     def add(self, message: dict[str, Any]) -> None:
         """Take one ``http.request`` message (on the loop); past the limit only counted."""
         chunk = message.get("body", b"")
@@ -250,13 +254,96 @@ class _Body(io.RawIOBase):
         return b"".join(parts)
 
 
+class _Pool:
+    """Up to ``threads`` daemon threads running jobs from one queue.
+
+    Lighter than a ThreadPoolExecutor for this use: a job makes no Future, and its end is
+    not reported to the event loop (the job hands its answer over itself, once).
+    """
+
+    def __init__(self, threads: int, name: str) -> None:
+        self._jobs: queue.SimpleQueue[tuple[Callable[..., None], tuple[Any, ...]] | None] = (
+            queue.SimpleQueue()
+        )
+        self._limit = max(1, threads)
+        self._name = name
+        self._threads: list[threading.Thread] = []
+        self._idle = threading.Semaphore(0)
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def submit(self, job: Callable[..., None], *args: Any) -> None:
+        if self._closed:
+            raise RuntimeError("the server is shutting down")
+        self._jobs.put((job, args))
+        # A thread that is waiting takes it; otherwise one more, up to the limit.
+        if self._idle.acquire(blocking=False):
+            return
+        with self._lock:
+            if len(self._threads) < self._limit:
+                name = f"{self._name}_{len(self._threads)}"
+                thread = threading.Thread(target=self._work, name=name, daemon=True)
+                self._threads.append(thread)
+                thread.start()
+
+    def _work(self) -> None:
+        while True:
+            item = self._jobs.get()
+            if item is None:
+                return
+            job, args = item
+            del item
+            job(*args)  # a job handles (and hands over) its own failures
+            del job, args
+            self._idle.release()
+
+    def shutdown(self) -> None:
+        """Drop the jobs not yet started and let the threads end (does not wait)."""
+        with self._lock:
+            self._closed = True
+            with contextlib.suppress(queue.Empty):
+                while True:
+                    self._jobs.get_nowait()
+            for _ in self._threads:
+                self._jobs.put(None)
+
+
+class _Answer:
+    """What the app's thread hands the event loop, once: the whole response when it was
+    small and complete, else the head and a channel for the rest."""
+
+    __slots__ = ("body", "channel", "error", "head")
+
+    def __init__(
+        self,
+        head: tuple[int, list[tuple[bytes, bytes]]],
+        body: bytes,
+        channel: _Channel | None = None,
+        error: BaseException | None = None,
+    ) -> None:
+        self.head = head
+        self.body = body
+        self.channel = channel
+        self.error = error
+
+
+#: A response of a known length up to this size is handed to the event loop whole, in one
+#: wake-up, and sent without a reader of the client's leaving; a larger one, or one of
+#: unknown length (an event stream), chunk by chunk as the app produces it.
+WHOLE_RESPONSE = 256 * 1024
+
+
 class WSGIBridge:
     """An ASGI application serving the WSGI application ``app`` from ``threads`` threads."""
 
     def __init__(self, app: WSGIApp, threads: int, max_body: int) -> None:
         self.app = app
         self.max_body = max_body
-        self.executor = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="moto-bedrock")
+        self.pool = _Pool(threads, "moto-bedrock")
+
+    def close(self) -> None:
+        """Let the pool's threads end (requests already handed to them finish first)."""
+        self.pool.shutdown()
 
     async def __call__(self, scope: dict[str, Any], receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
@@ -280,21 +367,62 @@ class WSGIBridge:
         if declared is not None and declared > self.max_body:
             await _too_large(send, receive)  # at once: not a byte of the body is read
             return
-        body = _Body(loop, self.max_body, guard.settings().write_timeout)
-        if not await body.read_ahead(receive, declared):
+        read = await _read_ahead(receive, declared, self.max_body)
+        if read is None:
             return  # the client left
-        if body.size > self.max_body:
+        chunks, size, complete = read
+        if size > self.max_body:
             await _too_large(send, receive)
             return
-        channel = _Channel(loop)
+        answered: asyncio.Future[_Answer] = loop.create_future()
+        timeout = guard.settings().write_timeout
+        if complete:
+            # The common case: the body is all here, so nothing needs to read ``receive``
+            # while the app runs, and a small whole answer goes out at once, in one wake-up
+            # of the event loop.
+            environ = wsgi_environ(scope, b"".join(chunks))
+            self.pool.submit(self._run, environ, loop, answered, timeout, None)
+            answer = await answered
+            if answer.channel is None:
+                await _within(timeout, _send_whole(send, answer))
+                if answer.error is not None:
+                    raise answer.error
+                return
+            pump = asyncio.ensure_future(_pump(receive, None, answer.channel))
+            await self._stream(answer, answer.channel, receive, send, None, pump)
+            return
+        # A large or unfinished body is pulled from the client as the app reads it.
+        body = _Body(loop, self.max_body, timeout)
+        for chunk in chunks:
+            body.add({"body": chunk, "more_body": True})
+        channel = _Channel(loop, timeout)
         environ = wsgi_environ(scope, body)
-        future = loop.run_in_executor(self.executor, self._run, environ, channel.deliver)
         pump = asyncio.ensure_future(_pump(receive, body, channel))
+        try:
+            self.pool.submit(self._run, environ, loop, answered, timeout, channel)
+            answer = await answered
+        except BaseException:
+            channel.gone.set()
+            pump.cancel()
+            body.stop()
+            raise
+        await self._stream(answer, channel, receive, send, body, pump)
+
+    async def _stream(
+        self,
+        answer: _Answer,
+        channel: _Channel,
+        receive: Receive,
+        send: Send,
+        body: _Body | None,
+        pump: asyncio.Future[None],
+    ) -> None:
+        """Send ``answer``'s head and first bytes, then the rest as the app produces it."""
 
         async def send_then_discard(message: dict[str, Any]) -> None:
             # The app is done: a body it left unread is dropped before the answer ends.
             ending = message["type"] == "http.response.body" and not message.get("more_body")
-            if ending and not body.complete:
+            if ending and body is not None and not body.complete:
                 await send({**message, "more_body": True})
                 pump.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -305,62 +433,127 @@ class WSGIBridge:
             await send(message)
 
         try:
-            await _forward(channel, send_then_discard)
+            await _forward(answer, channel, send_then_discard)
         except Exception:
             channel.gone.set()  # the app's thread stops at its next chunk
         finally:
             pump.cancel()
-            body.stop()
-            await future
+            if body is not None:
+                body.stop()
+        error = answer.error or channel.error
+        if error is not None:
+            raise error
 
-    def _run(self, environ: dict[str, Any], deliver: Callable[[Any], None]) -> None:
-        """Run the WSGI app in a pool thread, handing over each chunk as it is produced."""
+    def _run(
+        self,
+        environ: dict[str, Any],
+        loop: asyncio.AbstractEventLoop,
+        answered: asyncio.Future[_Answer],
+        timeout: float,
+        channel: _Channel | None,
+    ) -> None:
+        """Run the WSGI app in a pool thread and hand its answer over (:class:`_Answer`).
+
+        ``channel`` carries the rest of a response past the first bytes; without one (the
+        request's body was read whole), a channel is made only if the response needs one.
+        """
         head: list[tuple[int, list[tuple[bytes, bytes]]]] = []
+        handed = False
 
         def start_response(
             status: str, headers: list[tuple[str, str]], exc_info: Any = None
         ) -> Any:
-            if exc_info is not None and sent:
+            if exc_info is not None and handed:
                 raise exc_info[1].with_traceback(exc_info[2])
             pairs = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in headers]
             head[:] = [(int(status.split(" ", 1)[0]), pairs)]
             return _no_write
 
-        sent = False
+        def hand_over(first: bytes, more: bool, error: Exception | None = None) -> None:
+            nonlocal channel, handed
+            if more and channel is None:
+                channel = _Channel(loop, timeout)
+            handed = True
+            answer = _Answer(head[0], first, channel, error)
+            loop.call_soon_threadsafe(_resolve, answered, answer)
+
         try:
             result = self.app(environ, start_response)
             try:
-                for chunk in result:
-                    if not sent:
-                        deliver(head[0])
-                        sent = True
-                    if chunk:
-                        deliver(bytes(chunk))
+                chunks = iter(result)
+                parts: list[bytes] = []
+                more = True
+                if isinstance(result, (list, tuple)) or _has_length(head):
+                    # A whole answer: up to WHOLE_RESPONSE of it is handed over at once.
+                    size = 0
+                    for chunk in chunks:
+                        parts.append(bytes(chunk))
+                        size += len(chunk)
+                        if size > WHOLE_RESPONSE:
+                            break
+                    else:
+                        more = False
+                else:
+                    for chunk in chunks:  # the head goes with the first bytes
+                        if chunk:
+                            parts.append(bytes(chunk))
+                            break
+                    else:
+                        more = False
+                hand_over(b"".join(parts), more)
+                if more:
+                    assert channel is not None
+                    for chunk in chunks:
+                        if chunk:
+                            channel.deliver(bytes(chunk))
             finally:
                 close = getattr(result, "close", None)
                 if close is not None:
                     close()
-            if not sent:
-                deliver(head[0])
-                sent = True
         except _ClientGone:
             pass  # the app's iterator was closed above: a stream records itself abandoned
-        except Exception:
-            if not sent:
-                deliver((500, [(b"content-length", b"0")]))
-                sent = True
-            raise
+        except Exception as error:
+            # Raised again on the event loop once the answer is sent, as an app's error is.
+            if not handed:
+                head[:] = [(500, [(b"content-length", b"0")])]
+                hand_over(b"", False, error)
+            elif channel is not None:
+                channel.error = error
         finally:
-            deliver(_END)
+            if channel is not None:
+                channel.deliver(_END)
 
 
-async def _forward(channel: _Channel, send: Send) -> None:
-    """Send what the app's thread hands over; chunks waiting together go as one.
+def _resolve(future: asyncio.Future[_Answer], answer: _Answer) -> None:
+    if not future.done():  # the request's task may have been cancelled meanwhile
+        future.set_result(answer)
+    elif answer.channel is not None:
+        answer.channel.gone.set()
+
+
+def _has_length(head: list[tuple[int, list[tuple[bytes, bytes]]]]) -> bool:
+    return bool(head) and any(name.lower() == b"content-length" for name, _ in head[0][1])
+
+
+async def _send_whole(send: Send, answer: _Answer) -> None:
+    status, headers = answer.head
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body, "more_body": False})
+
+
+async def _forward(answer: _Answer, channel: _Channel, send: Send) -> None:
+    """Send the head and first bytes, then what the app's thread hands over; chunks
+    waiting together go as one.
 
     A send that the client does not take within the write timeout ends the response.
     """
     timeout = channel.timeout
-    started = False
+    status, headers = answer.head
+    start = {"type": "http.response.start", "status": status, "headers": headers}
+    await _within(timeout, send(start))
+    if answer.body:
+        message = {"type": "http.response.body", "body": answer.body, "more_body": True}
+        await _within(timeout, send(message))
     while True:
         batch = await channel.take()
         done = batch[-1] is _END
@@ -368,11 +561,6 @@ async def _forward(channel: _Channel, send: Send) -> None:
             batch.pop()
         if channel.gone.is_set():
             return
-        if not started and batch:
-            status, headers = batch.pop(0)
-            start = {"type": "http.response.start", "status": status, "headers": headers}
-            await _within(timeout, send(start))
-            started = True
         if batch or done:
             message = {"type": "http.response.body", "body": b"".join(batch), "more_body": not done}
             await _within(timeout, send(message))
@@ -405,11 +593,12 @@ def _declared_length(scope: dict[str, Any]) -> int | None:
     return None
 
 
-async def _pump(receive: Receive, body: _Body, channel: _Channel) -> None:
-    """The one reader of ``receive``: body chunks as the app asks for them, then the
-    client's leaving, which ends the response."""
+async def _pump(receive: Receive, body: _Body | None, channel: _Channel) -> None:
+    """The one reader of ``receive`` while a response streams: body chunks as the app asks
+    for them (``body``: the part not read ahead), then the client's leaving, which ends the
+    response."""
     try:
-        while not body.complete:
+        while body is not None and not body.complete:
             await body.wanted.wait()
             body.wanted.clear()
             message = await receive()
@@ -421,7 +610,30 @@ async def _pump(receive: Receive, body: _Body, channel: _Channel) -> None:
             pass
         channel.gone.set()
     finally:
-        body.stop()
+        if body is not None:
+            body.stop()
+
+
+async def _read_ahead(
+    receive: Receive, declared: int | None, limit: int
+) -> tuple[list[bytes], int, bool] | None:
+    """A small body's chunks, read whole, or up to :data:`READ_AHEAD` of a larger one; with
+    their size and whether that is the whole body. None if the client left."""
+    chunks: list[bytes] = []
+    size = 0
+    if declared is not None and declared > READ_AHEAD:
+        return chunks, size, False  # the app may refuse it from its declared size
+    while size <= min(READ_AHEAD, limit):
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        chunk = message.get("body", b"")
+        if chunk:
+            chunks.append(chunk)
+            size += len(chunk)
+        if not message.get("more_body", False):
+            return chunks, size, True
+    return chunks, size, False
 
 
 async def _discard(receive: Receive, seconds: float | None = DISCARD_SECONDS) -> None:

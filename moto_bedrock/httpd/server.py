@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
-from ._hypercorn import patch_graceful_goaway, patch_protocol_errors
+from ._hypercorn import patch_graceful_goaway, patch_head_with_body, patch_protocol_errors
 from .bridge import UNREADABLE, WSGIApp, WSGIBridge, modeled_error
 
 __all__ = [
@@ -90,6 +90,7 @@ class BedrockHTTPServer:
 
     def __init__(self, app: WSGIApp, settings: ServerSettings | None = None) -> None:
         patch_graceful_goaway()
+        patch_head_with_body()
         patch_protocol_errors(_unparsable)
         self.settings = settings or ServerSettings()
         self.socket = bind(self.settings.host, self.settings.port)
@@ -120,7 +121,7 @@ class BedrockHTTPServer:
         try:
             await serve(self.bridge, config, shutdown_trigger=self._stop.wait, mode="asgi")  # type: ignore[arg-type]
         finally:
-            self.bridge.executor.shutdown(wait=False, cancel_futures=True)
+            self.bridge.close()
             self.socket.close()
 
     def shutdown(self) -> None:

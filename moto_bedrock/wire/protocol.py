@@ -257,13 +257,18 @@ class BedrockProtocol(BaseResponse):
         """The operation and URI parameters the request's route names, matched once.
 
         A response object serves one request, and matching is costly: moto asks for the
-        action many times a request.
+        action many times a request, and the answer for a route is remembered.
         """
         if self._matched is None:
-            try:
-                self._matched = get_service_router(self.boto3_service_name).match(request)
-            except Exception:  # no operation has this route
-                self._matched = (None, {})
+            service = self.boto3_service_name
+
+            def match() -> tuple[Any, dict[str, Any]]:
+                try:
+                    return get_service_router(service).match(request)
+                except Exception:  # no operation has this route
+                    return None, {}
+
+            self._matched = _moto.remembered_route(service, request, match)
         return self._matched
 
     # -- request side -------------------------------------------------------------------
@@ -605,3 +610,5 @@ class BedrockProtocol(BaseResponse):
 
 # moto's call_action looks each action up among the class's functions; ours answer by name.
 _moto.find_actions_directly(BedrockProtocol)
+# The server hands requests for our classes to them without Flask's per-request work.
+_moto.dispatch_directly(BedrockProtocol)

@@ -135,13 +135,13 @@ def _safe_pattern_properties(validator: Any, patterns: Any, instance: Any, schem
 
 
 def _no_retrieval(uri: str) -> Any:
-    raise NoSuchResource(ref=uri)
+    raise NoSuchResource(ref=uri)  # type: ignore[call-arg]  # attrs-made init
 
 
 #: The reference registry every validator here uses. A ``$ref`` outside the document must
 #: not be fetched: without a registry, jsonschema falls back to ``urlopen`` on the URI, so a
 #: tool schema in a request could make the server open connections (and wait on them).
-LOCAL_REFERENCES: Registry[Any] = Registry(retrieve=_no_retrieval)
+LOCAL_REFERENCES: Registry[Any] = Registry(retrieve=_no_retrieval)  # type: ignore[call-arg]
 
 
 def _checking_class(root: Any) -> Any:

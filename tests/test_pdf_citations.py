@@ -89,6 +89,18 @@ def test_hostile_pdfs_stay_bounded() -> None:
         started = time.monotonic()
         assert pdf_text(pdf(body, compress=False)) is None
         assert time.monotonic() - started < 3
+    cmaps = (  # (the glyph shown, CMaps naming far more codes than a font has)
+        (b"0041", b"beginbfrange " + b"<0000> <FFFF> <0000> " * 2000 + b"endbfrange"),
+        (b"01", b"beginbfchar " + b"<01> <0041> " * 600_000 + b"endbfchar"),
+        (
+            b"01",
+            b"beginbfrange " + (b"<00> <FF> [" + b"<0041> " * 2800 + b"] ") * 300 + b"endbfrange",
+        ),
+    )
+    for glyph, cmap in cmaps:
+        started = time.monotonic()
+        assert pdf_text(glyph_pdf(b"BT <" + glyph + b"> Tj ET", cmap)) == "A"
+        assert time.monotonic() - started < 3
 
 
 def test_converse_cites_a_pdf_by_page(runtime: Any) -> None:

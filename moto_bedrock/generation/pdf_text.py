@@ -69,6 +69,8 @@ def _cmap(content: bytes, into: dict[bytes, str]) -> bool:
     entries: list[tuple[bytes, str]] = []
     for block in _BFCHAR.findall(content):
         for code, target in _PAIR.findall(block):
+            if len(into) + len(entries) >= MAX_CODES:
+                break
             if len(code) % 2 == 0 and len(target) % 4 == 0:
                 entries.append((bytes.fromhex(code.decode()), _utf16(target)))
     for block in _BFRANGE.findall(content):

@@ -933,6 +933,30 @@ def test_count_tokens_reports_more_than_usage_on_claude_4_5(runtime: Any) -> Non
     assert counted - usage == 16
 
 
+@pytest.mark.parametrize(
+    ("model", "recorded"),
+    [("anthropic.claude-sonnet-4-5-20250929-v1:0", 38), ("anthropic.claude-sonnet-4-6", 39)],
+)
+@pytest.mark.parametrize("form", ["converse", "invokeModel"])
+def test_count_tokens_matches_langchain_aws_live_counts(
+    runtime: Any, model: str, recorded: int, form: str
+) -> None:
+    # L + test_bedrock_converse.py and test_bedrock.py (get_num_tokens_from_messages):
+    # exactly 38 on Sonnet 4.5 (Converse before 6da32788, a native body after) and 39 on
+    # Sonnet 4.6 (Converse after), for the same system prompt and question.
+    if form == "converse":
+        request = {"converse": {"system": [{"text": ASSISTANT}], "messages": [user(CHICKEN)]}}
+    else:
+        native = {
+            "anthropic_version": "bedrock-2023-05-31",
+            "max_tokens": 8192,
+            "system": ASSISTANT,
+            "messages": [{"role": "user", "content": CHICKEN}],
+        }
+        request = {"invokeModel": {"body": json.dumps(native)}}
+    assert runtime.count_tokens(modelId=model, input=request)["inputTokens"] == recorded
+
+
 def test_converse_usage_includes_the_template_and_the_text(runtime: Any) -> None:
     model = "anthropic.claude-3-haiku-20240307-v1:0"
     response = runtime.converse(modelId=model, messages=[user("Hello")])

@@ -117,6 +117,10 @@ _CLAUDE_4_5 = Framing(
     pixel_images=True,
     pdf_page=1700,
 )
+# Sonnet 4.6's CountTokens reports one more than Sonnet 4.5's for the same prompt (39 and
+# 38 in langchain-aws's test above, before and after commit 6da32788 moved it to 4.6); no
+# recording shows Opus 4.6, which keeps the 4.5 figure.
+_SONNET_4_6 = replace(_CLAUDE_4_5, counting=17)
 # Claude Opus 4.7 and later use a new tokenizer, which Anthropic says makes up to 1.35 times
 # the tokens of the same text; Sonnet 5 reports 16 for "I'm Pickle Rick" where Sonnet 4.5
 # reported 12 (langchain-ai/langchain-aws libs/aws/tests/integration_tests/chat_models/
@@ -215,11 +219,11 @@ MODEL_FRAMINGS: dict[str, Framing] = {
         for prefix in (
             "anthropic.claude-haiku-4-5",
             "anthropic.claude-sonnet-4-5",
-            "anthropic.claude-sonnet-4-6",
             "anthropic.claude-opus-4-5",
             "anthropic.claude-opus-4-6",
         )
     },
+    "anthropic.claude-sonnet-4-6": _SONNET_4_6,
     "amazon.nova-2-lite": _NOVA_2,
     "amazon.nova-2-pro": _NOVA_2,
     # Claude 3 Sonnet's tool prompt on Bedrock: 435 and 364 for one and two tools and short

@@ -17,11 +17,11 @@ from typing import Any
 
 import flask
 import pytest
-from botocore.session import get_session
 from werkzeug.test import EnvironBuilder
 
 from moto_bedrock import _moto, services
 from tests.conftest import HAIKU
+from tests.operation_routes import operation_routes
 
 AUTH = (
     "AWS4-HMAC-SHA256 Credential=testing/20260101/{}/bedrock/aws4_request, "
@@ -63,17 +63,11 @@ def environ(
 def operation_requests() -> list[tuple[str, dict[str, Any]]]:
     """(service, request) for every operation of every Bedrock service we serve, with an
     empty JSON body (most are validation errors, compared as closely as the answers)."""
-    session = get_session()
     found = []
-    for service in ("bedrock", "bedrock-runtime", "bedrock-agent-runtime"):
-        model = session.get_service_model(service)
-        for index, name in enumerate(model.operation_names):
-            http = model.operation_model(name).http
-            path = re.sub(r"\{[^}]+\+\}", "a/b%2Fc", http["requestUri"].split("?")[0])
-            path = re.sub(r"\{[^}]+\}", "arn%3Aaws%3Ax", path)
-            region = ("us-east-1", "eu-west-3")[index % 2]
-            body = {} if http["method"] in ("POST", "PUT", "PATCH") else None
-            found.append((service, environ(http["method"], path, body, region=region)))
+    services = ("bedrock", "bedrock-runtime", "bedrock-agent-runtime")
+    for service, method, path, region in operation_routes(services):
+        body = {} if method in ("POST", "PUT", "PATCH") else None
+        found.append((service, environ(method, path, body, region=region)))
     return found
 
 

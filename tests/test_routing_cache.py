@@ -105,28 +105,23 @@ def test_each_host_is_looked_up_once_and_the_memory_is_bounded() -> None:
 
 def _bedrock_environs() -> list[dict[str, Any]]:
     """A request of every operation of every Bedrock service, signed for ``bedrock``."""
-    from botocore.session import get_session
     from werkzeug.test import EnvironBuilder
+
+    from tests.operation_routes import operation_routes
 
     auth = (
         "AWS4-HMAC-SHA256 Credential=testing/20260101/{}/bedrock/aws4_request, "
         "SignedHeaders=host, Signature=0"
     )
-    session = get_session()
+    services = ("bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime")
     environs = []
-    for service in ("bedrock", "bedrock-runtime", "bedrock-agent", "bedrock-agent-runtime"):
-        model = session.get_service_model(service)
-        for index, name in enumerate(model.operation_names):
-            http = model.operation_model(name).http
-            path = re.sub(r"\{[^}]+\+\}", "a/b%2Fc", http["requestUri"].split("?")[0])
-            path = re.sub(r"\{[^}]+\}", "arn%3Aaws%3Ax", path)
-            region = ("us-east-1", "eu-west-3")[index % 2]
-            builder = EnvironBuilder(
-                method=http["method"], path=path, headers={"Authorization": auth.format(region)}
-            )
-            environ = builder.get_environ()
-            environ["RAW_URI"] = environ["REQUEST_URI"] = path
-            environs.append(environ)
+    for _service, method, path, region in operation_routes(services):
+        builder = EnvironBuilder(
+            method=method, path=path, headers={"Authorization": auth.format(region)}
+        )
+        environ = builder.get_environ()
+        environ["RAW_URI"] = environ["REQUEST_URI"] = path
+        environs.append(environ)
     environs.append(EnvironBuilder(method="GET", path="/nothing/here").get_environ())
     return environs
 

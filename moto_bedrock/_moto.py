@@ -279,7 +279,6 @@ class _EventPayloads:
         self.serializer = serializer_cls.EVENT_STREAM_SERIALIZER_CLS(operation)
         self.stream = EventStream({}, output_shape, self.serializer)
         self.direct = serializer_cls is RestJSONSerializer
-        self.memo: dict[str, _Encode] = {}
         self.encoders: dict[str, _Encode | None] = {}
 
     def _encoder(self, name: str, shape: Any) -> _Encode | None:
@@ -287,7 +286,9 @@ class _EventPayloads:
             plain = self.direct and not any(
                 member.serialization.get("eventpayload") for member in shape.members.values()
             )
-            self.encoders[name] = _encoder(shape, self.memo) if plain else None
+            # A memo of its own: a shared one would hand another request's thread a
+            # structure encoder whose members are still being added (it is memoized first).
+            self.encoders[name] = _encoder(shape, {}) if plain else None
         return self.encoders[name]
 
     def _direct(self, name: str, shape: Any, body: Any) -> bytes | None:

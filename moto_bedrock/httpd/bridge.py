@@ -125,6 +125,7 @@ def wsgi_environ(scope: dict[str, Any], body: bytes | _Body) -> dict[str, Any]:
     """The WSGI environ of an ASGI HTTP request ``scope`` whose body is ``body``."""
     server = scope.get("server") or ("127.0.0.1", 0)
     client = scope.get("client") or ("", 0)
+    raw_uri = _raw_uri(scope)
     environ: dict[str, Any] = {
         "REQUEST_METHOD": scope["method"],
         "SCRIPT_NAME": scope.get("root_path", "").encode("utf-8").decode("latin-1"),
@@ -132,8 +133,8 @@ def wsgi_environ(scope: dict[str, Any], body: bytes | _Body) -> dict[str, Any]:
         "QUERY_STRING": scope["query_string"].decode("latin-1"),
         # The path as sent, percent-encoding kept, as werkzeug's server gives it: moto matches
         # routes on it, so an encoded slash (a model ARN in the path) stays inside its segment.
-        "RAW_URI": _raw_uri(scope),
-        "REQUEST_URI": _raw_uri(scope),
+        "RAW_URI": raw_uri,
+        "REQUEST_URI": raw_uri,
         "SERVER_NAME": str(server[0]),
         "SERVER_PORT": str(server[1]),
         "SERVER_PROTOCOL": f"HTTP/{scope['http_version']}",

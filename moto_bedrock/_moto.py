@@ -279,7 +279,6 @@ class _EventPayloads:
         self.serializer = serializer_cls.EVENT_STREAM_SERIALIZER_CLS(operation)
         self.stream = EventStream({}, output_shape, self.serializer)
         self.direct = serializer_cls is RestJSONSerializer
-        self.memo: dict[str, _Encode] = {}
         self.encoders: dict[str, _Encode | None] = {}
 
     def _encoder(self, name: str, shape: Any) -> _Encode | None:
@@ -287,7 +286,9 @@ class _EventPayloads:
             plain = self.direct and not any(
                 member.serialization.get("eventpayload") for member in shape.members.values()
             )
-            self.encoders[name] = _encoder(shape, self.memo) if plain else None
+            # A memo of its own: a shared one would hand another request's thread a
+            # structure encoder whose members are still being added (it is memoized first).
+            self.encoders[name] = _encoder(shape, {}) if plain else None
         return self.encoders[name]
 
     def _direct(self, name: str, shape: Any, body: Any) -> bytes | None:
@@ -655,6 +656,8 @@ def role_exists(account_id: str, partition: str, role_arn: str) -> bool:
 
 #: How many distinct hosts the routing cache remembers (a client may send any Host header).
 ROUTING_CACHE_SIZE = 1024
+#: The longest :func:`bedrock_route_key` remembered, in characters (its strings together).
+MAX_ROUTE_KEY_CHARS = 8192
 
 
 class _RoutingCache:
@@ -677,6 +680,8 @@ class _RoutingCache:
     def __call__(self, host: str | None) -> Any:
         assert self._lookup is not None
         lookup = self._lookup
+        if host is not None and len(host) > MAX_ROUTE_KEY_CHARS:
+            return lookup(host)  # not remembered: see bedrock_route_key
         return self.answer(host, lambda: lookup(host))
 
     def answer(self, key: Any, compute: Callable[[], Any]) -> Any:
@@ -715,7 +720,8 @@ def bedrock_route_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
         return None
     if service.lower() != "bedrock":
         return None
-    return (
+    names = tuple(sorted(name for name in environ if name.startswith("HTTP_")))
+    key = (
         region,
         environ.get("REQUEST_METHOD"),
         environ.get("PATH_INFO"),
@@ -724,8 +730,13 @@ def bedrock_route_key(environ: dict[str, Any]) -> tuple[Any, ...] | None:
         environ.get("QUERY_STRING"),
         environ.get("HTTP_HOST"),
         environ.get("CONTENT_TYPE"),
-        tuple(sorted(name for name in environ if name.startswith("HTTP_"))),
+        names,
     )
+    # The caches hold ROUTING_CACHE_SIZE keys: a request of a key far longer than any
+    # Bedrock route's (up to the server's 64 KiB of headers) is routed unremembered, so
+    # their memory stays small whatever the requests.
+    size = sum(len(part) for part in key[:-1] if part) + sum(len(name) for name in names)
+    return key if size <= MAX_ROUTE_KEY_CHARS else None
 
 
 _operation_routes = _RoutingCache()

@@ -17,7 +17,7 @@ import h2.events
 import pytest
 
 from moto_bedrock.httpd import ServerSettings, ThreadedBedrockServer, wsgi_environ
-from moto_bedrock.httpd.bridge import TOO_LARGE
+from moto_bedrock.httpd.bridge import HEADERS_TOO_LARGE, TOO_LARGE, UNSUPPORTED_TRANSFER_CODING
 from tests.conftest import HAIKU, REGION, user
 
 AUTH = (
@@ -253,3 +253,35 @@ def test_a_small_whole_answer_is_one_write_and_a_stream_one_per_chunk(
         connection.close()
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(
+    ("request_bytes", "status", "code", "message"),
+    [
+        (  # a transfer coding h11 does not implement: its hint is 501
+            b"POST /model/x/converse HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n",
+            501,
+            b"NotImplementedException:",
+            UNSUPPORTED_TRANSFER_CODING,
+        ),
+        (  # headers past h11's buffer: its hint is 431
+            b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 70_000 + b"\r\n\r\n",
+            431,
+            b"ValidationException:",
+            HEADERS_TOO_LARGE,
+        ),
+    ],
+)
+def test_a_request_h11_refuses_gets_a_modeled_error_of_its_status(
+    bedrock_url: str, request_bytes: bytes, status: int, code: bytes, message: str
+) -> None:
+    host, port = bedrock_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(request_bytes)
+        answer = b""
+        while piece := sock.recv(65536):
+            answer += piece
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(f"HTTP/1.1 {status}".encode()), answer
+    assert b"x-amzn-errortype: " + code in head, head
+    assert json.loads(body) == {"message": message}

@@ -16,7 +16,13 @@ import pytest
 from moto.backend_index import backend_url_patterns
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-from moto_bedrock._moto import ROUTING_CACHE_SIZE, _RoutingCache, wsgi_app
+from moto_bedrock._moto import (
+    MAX_ROUTE_KEY_CHARS,
+    ROUTING_CACHE_SIZE,
+    _RoutingCache,
+    bedrock_route_key,
+    wsgi_app,
+)
 
 if hasattr(re, "_parser"):  # Python 3.11+
     from re import _constants as sre
@@ -197,3 +203,30 @@ def test_an_operation_route_is_remembered_as_moto_matches_it() -> None:
             assert asked == before, environ["PATH_INFO"]  # answered from memory
             assert first[0] is expected[0] and again == expected, environ["PATH_INFO"]
     assert asked > 3 * len(signed)  # each route was matched by moto at least once
+
+
+def test_a_key_longer_than_any_route_is_not_remembered() -> None:
+    """The caches hold ROUTING_CACHE_SIZE keys each: a request whose path or host is far
+    longer than a Bedrock route's is routed (as moto routes it) but not remembered, so a
+    client cannot fill them with 64 KiB keys."""
+    asked: list[str | None] = []
+
+    def lookup(host: str | None) -> str:
+        asked.append(host)
+        return "backend"
+
+    cache = _RoutingCache(lookup)
+    long_host = "h" * (MAX_ROUTE_KEY_CHARS + 1)
+    for host in ["short", "short", long_host, long_host]:
+        assert cache(host) == "backend"
+    assert asked == ["short", long_host, long_host]
+
+    environ = next(e for e in _bedrock_environs() if "HTTP_AUTHORIZATION" in e)
+    assert bedrock_route_key(environ) is not None
+    long_path = "/model/" + "m" * MAX_ROUTE_KEY_CHARS + "/converse"
+    long = {**environ, "PATH_INFO": long_path, "RAW_URI": long_path, "REQUEST_URI": long_path}
+    assert bedrock_route_key(long) is None
+    plain = DomainDispatcherApplication(create_backend_app)
+    app = wsgi_app()
+    expected = plain.infer_service_region_host(dict(long), long_path)
+    assert app.infer_service_region_host(dict(long), long_path) == expected

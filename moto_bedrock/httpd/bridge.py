@@ -37,7 +37,16 @@ from .._moto import preserved_header_environ
 from ..wire import guard
 from ..wire.protocol import ERROR_TYPE_SUFFIX
 
-__all__ = ["TOO_LARGE", "UNREADABLE", "WSGIApp", "WSGIBridge", "modeled_error", "wsgi_environ"]
+__all__ = [
+    "HEADERS_TOO_LARGE",
+    "TOO_LARGE",
+    "UNREADABLE",
+    "UNSUPPORTED_TRANSFER_CODING",
+    "WSGIApp",
+    "WSGIBridge",
+    "modeled_error",
+    "wsgi_environ",
+]
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
@@ -47,6 +56,9 @@ Send = Callable[[dict[str, Any]], Awaitable[None]]
 TOO_LARGE = "The request body is larger than this server accepts (--max-body-size)."
 #: The message of the 400 answer to a request that cannot be parsed (as the app's own).
 UNREADABLE = "The request body could not be read."
+#: The messages of the answers to headers over h11's limit and to a transfer coding it lacks.
+HEADERS_TOO_LARGE = "The request's headers are larger than this server accepts."
+UNSUPPORTED_TRANSFER_CODING = "moto-bedrock does not emulate this Transfer-Encoding yet."
 #: A body up to this size is read whole before the app runs; a larger one as the app reads.
 READ_AHEAD = 1024 * 1024
 #: Dropping a refused body's unread rest: the longest pause of the client, the longest total.
@@ -125,6 +137,7 @@ def wsgi_environ(scope: dict[str, Any], body: bytes | _Body) -> dict[str, Any]:
     """The WSGI environ of an ASGI HTTP request ``scope`` whose body is ``body``."""
     server = scope.get("server") or ("127.0.0.1", 0)
     client = scope.get("client") or ("", 0)
+    raw_uri = _raw_uri(scope)
     environ: dict[str, Any] = {
         "REQUEST_METHOD": scope["method"],
         "SCRIPT_NAME": scope.get("root_path", "").encode("utf-8").decode("latin-1"),
@@ -132,8 +145,8 @@ def wsgi_environ(scope: dict[str, Any], body: bytes | _Body) -> dict[str, Any]:
         "QUERY_STRING": scope["query_string"].decode("latin-1"),
         # The path as sent, percent-encoding kept, as werkzeug's server gives it: moto matches
         # routes on it, so an encoded slash (a model ARN in the path) stays inside its segment.
-        "RAW_URI": _raw_uri(scope),
-        "REQUEST_URI": _raw_uri(scope),
+        "RAW_URI": raw_uri,
+        "REQUEST_URI": raw_uri,
         "SERVER_NAME": str(server[0]),
         "SERVER_PORT": str(server[1]),
         "SERVER_PROTOCOL": f"HTTP/{scope['http_version']}",
@@ -663,14 +676,16 @@ _DISCARDING: set[asyncio.Future[None]] = set()
 _LAST = {"type": "http.response.body", "body": b"", "more_body": False}
 
 
-def modeled_error(message: str) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    """The headers (length included) and body of a ValidationException saying ``message``,
-    as Bedrock's errors look on the wire."""
+def modeled_error(
+    message: str, code: str = "ValidationException"
+) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The headers (length included) and body of a ``code`` error saying ``message``, as
+    Bedrock's errors look on the wire."""
     body = json.dumps({"message": message}).encode()
     headers = [
         (b"content-type", b"application/json"),
         (b"content-length", str(len(body)).encode()),
-        (b"x-amzn-errortype", f"ValidationException{ERROR_TYPE_SUFFIX}".encode()),
+        (b"x-amzn-errortype", f"{code}{ERROR_TYPE_SUFFIX}".encode()),
         (b"x-amzn-requestid", str(uuid.uuid4()).encode()),
     ]
     return headers, body

@@ -12,7 +12,14 @@ from hypercorn.asyncio import serve
 from hypercorn.config import Config
 
 from ._hypercorn import patch_graceful_goaway, patch_head_with_body, patch_protocol_errors
-from .bridge import UNREADABLE, WSGIApp, WSGIBridge, modeled_error
+from .bridge import (
+    HEADERS_TOO_LARGE,
+    UNREADABLE,
+    UNSUPPORTED_TRANSFER_CODING,
+    WSGIApp,
+    WSGIBridge,
+    modeled_error,
+)
 
 __all__ = [
     "DEFAULT_MAX_BODY",
@@ -80,9 +87,17 @@ def hypercorn_config(settings: ServerSettings, sock: socket.socket) -> Config:
     return config
 
 
+#: h11's status hints other than 400 (a bad body gets the app's own answer to one).
+_UNPARSABLE = {
+    431: ("ValidationException", HEADERS_TOO_LARGE),
+    501: ("NotImplementedException", UNSUPPORTED_TRANSFER_CODING),
+}
+
+
 def _unparsable(status: int) -> tuple[list[tuple[bytes, bytes]], bytes]:
-    """The answer to an HTTP/1.1 request h11 cannot parse: the app's own for a bad body."""
-    return modeled_error(UNREADABLE)
+    """The answer to an HTTP/1.1 request h11 cannot parse, by h11's status hint."""
+    code, message = _UNPARSABLE.get(status, ("ValidationException", UNREADABLE))
+    return modeled_error(message, code)
 
 
 class BedrockHTTPServer:

@@ -259,12 +259,10 @@ def iter_converse_stream_events(
     stop) before the result's blocks, which follow at the next indexes, as gpt-oss streams do.
     """
     yield {"messageStart": {"role": "assistant"}}
-    blocks = [{"text": ""}, *result.content] if empty_text_first else result.content
-    for index, block in enumerate(blocks):
-        if empty_text_first and index == 0:  # one empty delta, then the block's stop
-            yield {"contentBlockDelta": {"contentBlockIndex": index, "delta": {"text": ""}}}
-            yield {"contentBlockStop": {"contentBlockIndex": index}}
-            continue
+    if empty_text_first:  # one empty delta, then the block's stop
+        yield {"contentBlockDelta": {"contentBlockIndex": 0, "delta": {"text": ""}}}
+        yield {"contentBlockStop": {"contentBlockIndex": 0}}
+    for index, block in enumerate(result.content, start=int(empty_text_first)):
         yield from _block_events(index, block, settings)
     stop: dict[str, Any] = {"stopReason": result.stop_reason}
     if additional_fields is not None:

@@ -105,10 +105,7 @@ class AutomatedReasoning:
         if params.get("policyArn") is None:
             return self.engine.call("ListAutomatedReasoningPolicies", params)
         policy, _ = self._policy(params["policyArn"])
-        drafts = self.engine.call("ListAutomatedReasoningPolicies", {"maxResults": 1000})
-        draft = next(
-            s for s in drafts["automatedReasoningPolicySummaries"] if s["policyArn"] == policy.arn
-        )
+        draft = self.engine.summary("ListAutomatedReasoningPolicies", policy)
         versions = [
             {**draft, "policyArn": f"{policy.arn}:{n}", "version": str(n), "createdAt": created}
             for n, created in enumerate(self.created.get(policy.resource_id, []), start=1)

@@ -105,9 +105,7 @@ class Projects:
         return out
 
     def create(self, p: dict[str, Any]) -> dict[str, Any]:
-        project_id = f"proj_{new_id(20, BASE32)}"
-        while self.store.find(project_id) is not None:
-            project_id = f"proj_{new_id(20, BASE32)}"
+        project_id = self.store.new_id(lambda: f"proj_{new_id(20, BASE32)}")
         mode = (p.get("dataRetention") or {}).get("mode", "inherit")
         project = Project(p["name"], mode, timestamp(self.scope.clock))
         arn = self.store.add(project_id, project)

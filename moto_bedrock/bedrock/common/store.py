@@ -62,10 +62,11 @@ class Store(Generic[R]):
         if taggable:
             scope.tags.register(self.has_arn)
 
-    def new_id(self) -> str:
-        resource_id = new_id()
+    def new_id(self, make: Callable[[], str] = new_id) -> str:
+        """A fresh id from ``make`` (default: Bedrock's ``[a-z0-9]{12}``)."""
+        resource_id = make()
         while resource_id in self._records:  # a seeded source may repeat: never reuse an id
-            resource_id = new_id()
+            resource_id = make()
         return resource_id
 
     def arn_of(self, resource_id: str) -> str:

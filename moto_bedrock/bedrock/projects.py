@@ -26,6 +26,7 @@ from .common import (
     Scope,
     Store,
     ValidationException,
+    narrowed,
     new_id,
     page,
     timestamp,
@@ -116,12 +117,8 @@ class Projects:
         return self.view(*self.find(p["projectIdentifier"]))
 
     def list(self, p: dict[str, Any]) -> dict[str, Any]:
-        wanted = p.get("statusFilter")
-        views = [
-            self.view(i, project)
-            for i, project in self.store.items()
-            if wanted is None or project.status == wanted
-        ]
+        views = [self.view(i, project) for i, project in self.store.items()]
+        views = narrowed("ListProjects", p, views, self.scope.account_id)
         items, token = page(views, p.get("maxResults"), p.get("nextToken"), "id", DEFAULT_PAGE)
         return {"projectSummaries": items, "nextToken": token}
 

@@ -34,8 +34,8 @@ def definition_hash(resource: Resource) -> str:
 class AutomatedReasoning:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self.versions: dict[str, int] = {}  # policy id -> latest version number
-        self.created: dict[str, list[datetime]] = {}  # policy id -> when each version was
+        #: policy id -> when each numbered version (1, 2, ...) was created.
+        self.created: dict[str, list[datetime]] = {}
         # Summaries show the policy's id and its draft version.
         engine.derived[FAMILY] = lambda policy_id, _request: {
             "policyId": policy_id,
@@ -51,7 +51,7 @@ class AutomatedReasoning:
 
     def _version_exists(self, base: str, number: int) -> bool:
         found = self.engine.store(FAMILY).find(base)
-        return found is not None and number <= self.versions.get(found[0], 0)
+        return found is not None and number <= len(self.created.get(found[0], ()))
 
     def _policy(self, arn: str) -> tuple[Resource, str | None]:
         """The policy an ARN names and the version it names (None: the draft)."""
@@ -70,12 +70,12 @@ class AutomatedReasoning:
 
     def create_version(self, params: dict[str, Any]) -> dict[str, Any]:
         policy, _ = self._policy(params["policyArn"])
-        number = self.versions.get(policy.resource_id, 0) + 1
-        self.versions[policy.resource_id] = number
+        created = self.created.setdefault(policy.resource_id, [])
+        now = timestamp(self.engine.scope.clock)
+        created.append(now)  # the version exists (and may be tagged) from here
+        number = len(created)
         arn = f"{policy.arn}:{number}"
         self.engine.scope.tags.tag(arn, params.get("tags"))
-        now = timestamp(self.engine.scope.clock)
-        self.created.setdefault(policy.resource_id, []).append(now)
         result = {
             "policyArn": arn,
             "version": str(number),
@@ -105,10 +105,7 @@ class AutomatedReasoning:
         if params.get("policyArn") is None:
             return self.engine.call("ListAutomatedReasoningPolicies", params)
         policy, _ = self._policy(params["policyArn"])
-        drafts = self.engine.call("ListAutomatedReasoningPolicies", {"maxResults": 1000})
-        draft = next(
-            s for s in drafts["automatedReasoningPolicySummaries"] if s["policyArn"] == policy.arn
-        )
+        draft = self.engine.summary("ListAutomatedReasoningPolicies", policy)
         versions = [
             {**draft, "policyArn": f"{policy.arn}:{n}", "version": str(n), "createdAt": created}
             for n, created in enumerate(self.created.get(policy.resource_id, []), start=1)

@@ -382,11 +382,7 @@ class Engine:
         parent_arns = {noun: p.arn for noun, p in parents.items()}
         output = plan.operation.output_shape
         assert output is not None
-        items_member, item_shape = next(
-            (m, s.member)
-            for m, s in output.members.items()
-            if s.type_name == "list" and s.member.type_name == "structure"
-        )
+        items_member, item_shape = _items_of(plan)
         summaries = []
         for _, resource in self.store(plan.noun).items():
             if any(resource.parents.get(n) != arn for n, arn in parent_arns.items()):
@@ -405,6 +401,10 @@ class Engine:
             summary.pop("_key", None)
         result[items_member] = summaries
         return result
+
+    def summary(self, name: str, resource: Resource) -> dict[str, Any]:
+        """``resource`` as List operation ``name`` shows it (one item, no listing)."""
+        return self._fill(_items_of(plan_of(name))[1], resource.fields, resource, 1)
 
     def _batch_delete(self, plan: Plan, params: dict[str, Any]) -> dict[str, Any]:
         output = plan.operation.output_shape
@@ -487,6 +487,17 @@ class Engine:
         if member in fields and conforms(shape, fields[member]):
             return fields[member]
         return None
+
+
+def _items_of(plan: Plan) -> tuple[str, Shape]:
+    """The member of a List operation's output holding its summaries, and their shape."""
+    output = plan.operation.output_shape
+    assert output is not None
+    return next(
+        (m, s.member)
+        for m, s in output.members.items()
+        if s.type_name == "list" and s.member.type_name == "structure"
+    )
 
 
 def _plain_structure(shape: Shape) -> bool:

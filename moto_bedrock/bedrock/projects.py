@@ -26,6 +26,7 @@ from .common import (
     Scope,
     Store,
     ValidationException,
+    narrowed,
     new_id,
     page,
     timestamp,
@@ -105,9 +106,7 @@ class Projects:
         return out
 
     def create(self, p: dict[str, Any]) -> dict[str, Any]:
-        project_id = f"proj_{new_id(20, BASE32)}"
-        while self.store.find(project_id) is not None:
-            project_id = f"proj_{new_id(20, BASE32)}"
+        project_id = self.store.new_id(lambda: f"proj_{new_id(20, BASE32)}")
         mode = (p.get("dataRetention") or {}).get("mode", "inherit")
         project = Project(p["name"], mode, timestamp(self.scope.clock))
         arn = self.store.add(project_id, project)
@@ -118,12 +117,8 @@ class Projects:
         return self.view(*self.find(p["projectIdentifier"]))
 
     def list(self, p: dict[str, Any]) -> dict[str, Any]:
-        wanted = p.get("statusFilter")
-        views = [
-            self.view(i, project)
-            for i, project in self.store.items()
-            if wanted is None or project.status == wanted
-        ]
+        views = [self.view(i, project) for i, project in self.store.items()]
+        views = narrowed("ListProjects", p, views, self.scope.account_id)
         items, token = page(views, p.get("maxResults"), p.get("nextToken"), "id", DEFAULT_PAGE)
         return {"projectSummaries": items, "nextToken": token}
 

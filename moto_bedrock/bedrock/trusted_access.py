@@ -114,11 +114,13 @@ class TrustedAccess:
         """Whether a storage-capable program of ``provider`` is approved (covers all scopes)."""
         return any(p.approved and p.storage_provider == provider for p in PROGRAMS)
 
-    def _key(self, program: Program, level: str, project: str | None) -> tuple[str, str, str]:
+    def _key(
+        self, program: Program, level: str, project: str | None, writing: bool = False
+    ) -> tuple[str, str, str]:
         if level != "project":
             return program.program_id, level, ""
         assert project is not None
-        project_id, _ = self.projects.named(project, writing=False)
+        project_id, _ = self.projects.named(project, writing=writing)
         return program.program_id, level, project_id
 
     # -- enrollments ---------------------------------------------------------------------
@@ -132,13 +134,11 @@ class TrustedAccess:
 
     def put_enrollment(self, p: dict[str, Any], level: str) -> dict[str, Any]:
         program = self.program(p["programIdentifier"])
-        if level == "project":
-            self.projects.named(p["projectIdentifier"], writing=True)
+        key = self._key(program, level, p.get("projectIdentifier"), writing=True)
         if p["optIn"] == "enabled" and not program.approved:
             raise ConflictException(NOT_APPROVED.format(scope=level, id=program.program_id))
-        key = self._key(program, level, p.get("projectIdentifier"))
-        self.enrollments[key] = Enrollment(p["optIn"], timestamp(self.scope.clock))
-        return {"optIn": p["optIn"], "updatedAt": self.enrollments[key].updated}
+        enrollment = self.enrollments[key] = Enrollment(p["optIn"], timestamp(self.scope.clock))
+        return {"optIn": enrollment.opt_in, "updatedAt": enrollment.updated}
 
     def start_application(self, p: dict[str, Any], level: str) -> dict[str, Any]:
         program = self.program(p["programIdentifier"])

@@ -89,18 +89,8 @@ def rules(operation: str) -> tuple[Rule, ...]:
         elif name.endswith("Contains"):
             found.append(Rule(name, "contains", _field(name[: -len("Contains")], fields)))
         elif name.endswith(("Equals", "Filter")):
-            found.append(
-                Rule(
-                    name,
-                    "equals",
-                    _field(
-                        name[: -len("Equals")]
-                        if name.endswith("Equals")
-                        else name[: -len("Filter")],
-                        fields,
-                    ),
-                )
-            )
+            noun = name.removesuffix("Equals").removesuffix("Filter")
+            found.append(Rule(name, "equals", _field(noun, fields)))
         elif getattr(member, "enum", None) and name in fields:
             found.append(Rule(name, "equals", name))
         else:

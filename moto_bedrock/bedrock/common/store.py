@@ -59,13 +59,17 @@ class Store(Generic[R]):
         self.name_of = name_of
         self._records: dict[str, R] = {}
         self._arns: dict[str, str] = {}
+        #: ARN -> id, so a lookup by ARN (every Get by ARN, every tag call's ownership
+        #: question) is one dict read rather than a scan of the family.
+        self._ids: dict[str, str] = {}
         if taggable:
             scope.tags.register(self.has_arn)
 
-    def new_id(self) -> str:
-        resource_id = new_id()
+    def new_id(self, make: Callable[[], str] = new_id) -> str:
+        """A fresh id from ``make`` (default: Bedrock's ``[a-z0-9]{12}``)."""
+        resource_id = make()
         while resource_id in self._records:  # a seeded source may repeat: never reuse an id
-            resource_id = new_id()
+            resource_id = make()
         return resource_id
 
     def arn_of(self, resource_id: str) -> str:
@@ -74,19 +78,22 @@ class Store(Generic[R]):
     def add(self, resource_id: str, record: R, arn: str | None = None) -> str:
         """Keep ``record``; its ARN (made from the id unless given)."""
         self._records[resource_id] = record
-        self._arns[resource_id] = arn or self.scope.arn(self.resource_type, resource_id)
-        return self._arns[resource_id]
+        arn = arn or self.scope.arn(self.resource_type, resource_id)
+        self._ids.pop(self._arns.get(resource_id, ""), None)  # a re-added id's old ARN
+        self._arns[resource_id] = arn
+        self._ids[arn] = resource_id
+        return arn
 
     def has_arn(self, arn: str) -> bool:
-        return arn in self._arns.values()
+        return arn in self._ids
 
     def find(self, identifier: str) -> tuple[str, R] | None:
         """The (id, record) an id, ARN or name names, or None."""
         if identifier in self._records:
             return identifier, self._records[identifier]
-        for resource_id, arn in self._arns.items():
-            if arn == identifier:
-                return resource_id, self._records[resource_id]
+        resource_id = self._ids.get(identifier)
+        if resource_id is not None:
+            return resource_id, self._records[resource_id]
         if self.name_of is not None:
             for resource_id, record in self._records.items():
                 if self.name_of(record) == identifier:
@@ -103,7 +110,7 @@ class Store(Generic[R]):
         resource_id, record = self.get(identifier)
         self.scope.tags.forget(self._arns[resource_id])
         del self._records[resource_id]
-        del self._arns[resource_id]
+        del self._ids[self._arns.pop(resource_id)]
         return record
 
     def items(self) -> Iterator[tuple[str, R]]:

@@ -206,10 +206,13 @@ def pdf_text(data: bytes) -> str | None:
         contents.append(content[:scanned])
         scanned -= len(content)
     pieces: list[str] = []
+    kept = 0  # characters in pieces, kept as they come (many tiny streams stay linear)
     for content in contents:
-        if sum(len(piece) for piece in pieces) > MAX_CHARS or tokens[0] <= 0:
+        if kept > MAX_CHARS or tokens[0] <= 0:
             break
-        pieces.extend(_shown(content, tokens, cmap))
+        shown = _shown(content, tokens, cmap)
+        pieces.extend(shown)
+        kept += sum(len(piece) for piece in shown)
     text = " ".join(" ".join(pieces).split())
     readable = sum(ch.isalpha() for ch in text)
     # Literal strings in a custom encoding read as noise, so they need some length to count;

@@ -164,13 +164,8 @@ def _extracted(data: bytes, document_format: str) -> str | None:
 
 
 def _image_tokens(image: dict[str, Any]) -> int:
-    data = (image.get("source") or {}).get("bytes")
-    if isinstance(data, str):
-        try:
-            data = base64.b64decode(data, validate=True)
-        except ValueError:
-            return IMAGE_TOKENS
-    size = image_size(data) if isinstance(data, bytes) else None
+    data = _decoded((image.get("source") or {}).get("bytes"))
+    size = image_size(data) if data is not None else None
     if size is None:
         return IMAGE_TOKENS
     scale = min(1.0, _IMAGE_EDGE / max(size))
@@ -279,9 +274,10 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
     for tool in (invocation.tool_config or {}).get("tools", []):
         parts.append((_scaled(tool_tokens(tool), scale), "cachePoint" in tool, tool))
     blocks = [(block, True) for block in invocation.system]
+    latest = 0 if template.past_reasoning else _latest_user_text(invocation.messages)
     for index, message in enumerate(invocation.messages):
         content = message.get("content", [])
-        if not template.past_reasoning and index < _latest_user_text(invocation.messages):
+        if index < latest:
             content = _without_reasoning(content, template)
         blocks.extend((block, True) for block in content)
     for block, in_message in blocks:

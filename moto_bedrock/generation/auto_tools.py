@@ -88,7 +88,9 @@ _QUERY = frozenset("query search q question prompt text message topic keywords t
 
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\w)")
 _OPERAND = r"\(*-?\d+(?:\.\d+)?\)*"
-_ARITHMETIC = re.compile(rf"{_OPERAND}(?:\s*[-+*/^%×÷]\s*{_OPERAND})+")
+# Not starting after a "(" or inside a number: the start before already read the same text
+# (and failed), and retrying each such start, each scanning the run, is quadratic.
+_ARITHMETIC = re.compile(rf"(?<!\()(?!(?<=\d)\d){_OPERAND}(?:\s*[-+*/^%×÷]\s*{_OPERAND})+")
 _QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|(?<!\w)'([^'\n]{1,200})'(?!\w)")
 _NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")

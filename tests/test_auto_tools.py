@@ -9,6 +9,7 @@ tool's result.
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import pytest
@@ -347,3 +348,26 @@ def test_recipients_and_what_to_say(message: str, expected: dict[str, str]) -> N
         "required": ["recipient", "message"],
     }
     assert fill_from_message(schema, {"recipient": "x", "message": "y"}, message) == expected
+
+
+def test_hostile_messages_stay_bounded() -> None:
+    """Regexes over the message and the split into requests stay fast on untrusted text:
+    runs of spaces, digits and parentheses, and a message of many comma pieces scored
+    against many tools with long descriptions."""
+    description = "weather forecast for a city " + " ".join(f"word{i}" for i in range(300))
+    schema = {"type": "object", "properties": {"city": {"type": "string"}}}
+    tools = [
+        {"name": f"get_weather_{i}", "description": description, "inputSchema": {"json": schema}}
+        for i in range(100)
+    ]
+    for message in (
+        " " * 4000,
+        "1" * 4000,
+        "(" * 2000 + "1" + ")" * 1990,
+        ", ".join(["weather"] * 1300),
+    ):
+        started = time.monotonic()
+        split_requests(tools, message)
+        auto_tool_choice(tools, message)
+        fill_from_message(schema, {}, message, part=True)
+        assert time.monotonic() - started < 2

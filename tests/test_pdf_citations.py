@@ -101,6 +101,10 @@ def test_hostile_pdfs_stay_bounded() -> None:
         started = time.monotonic()
         assert pdf_text(glyph_pdf(b"BT <" + glyph + b"> Tj ET", cmap)) == "A"
         assert time.monotonic() - started < 3
+    # Many tiny text streams: what is kept is counted as it comes, not re-summed per stream.
+    started = time.monotonic()
+    assert pdf_text(b"%PDF-1.4\n" + b"stream\nBT()Tj\nendstream\n" * 18_000) is None
+    assert time.monotonic() - started < 3
 
 
 def test_converse_cites_a_pdf_by_page(runtime: Any) -> None:

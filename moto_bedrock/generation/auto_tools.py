@@ -40,6 +40,7 @@ Both the choice and the arguments are deterministic and documented in ``docs/too
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -87,7 +88,9 @@ _QUERY = frozenset("query search q question prompt text message topic keywords t
 
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?![\w.]*\w)")
 _OPERAND = r"\(*-?\d+(?:\.\d+)?\)*"
-_ARITHMETIC = re.compile(rf"{_OPERAND}(?:\s*[-+*/^%×÷]\s*{_OPERAND})+")
+# Not starting after a "(" or inside a number: the start before already read the same text
+# (and failed), and retrying each such start, each scanning the run, is quadratic.
+_ARITHMETIC = re.compile(rf"(?<!\()(?!(?<=\d)\d){_OPERAND}(?:\s*[-+*/^%×÷]\s*{_OPERAND})+")
 _QUOTED = re.compile(r"\"([^\"\n]{1,200})\"|“([^”\n]{1,200})”|(?<!\w)'([^'\n]{1,200})'(?!\w)")
 _NAME = re.compile(r"\b[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*)*")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
@@ -103,19 +106,24 @@ def _split(text: str) -> list[str]:
     return [w for w in re.findall(r"[a-z]{3,}", spaced.lower()) if w not in _STOPWORDS]
 
 
-def _same(first: str, second: str) -> bool:
-    return first == second or (
-        min(len(first), len(second)) >= _PREFIX and first[:_PREFIX] == second[:_PREFIX]
-    )
+def _matches(words: frozenset[str], message: set[str], prefixes: set[str]) -> int:
+    """How many of ``words`` match a message word: equal, or sharing its first letters."""
+    return sum(1 for w in words if w in message or (len(w) >= _PREFIX and w[:_PREFIX] in prefixes))
+
+
+@lru_cache(maxsize=256)
+def _tool_words(text: str) -> frozenset[str]:
+    # A tool's name and description are scored against every piece of a split message.
+    return frozenset(w for w in _split(text) if w not in _GENERIC)
 
 
 def _score(spec: dict[str, Any], words: list[str]) -> int:
-    name_words = {w for w in _split(str(spec.get("name", ""))) if w not in _GENERIC}
-    description = {w for w in _split(str(spec.get("description") or "")) if w not in _GENERIC}
+    name_words = _tool_words(str(spec.get("name", "")))
+    description = _tool_words(str(spec.get("description") or ""))
     message = {w for w in words if w not in _GENERIC}
-    named = sum(1 for w in name_words if any(_same(w, m) for m in message))
-    described = sum(1 for w in description if any(_same(w, m) for m in message))
-    return 2 * named + described
+    prefixes = {m[:_PREFIX] for m in message if len(m) >= _PREFIX}
+    named = _matches(name_words, message, prefixes)
+    return 2 * named + _matches(description, message, prefixes)
 
 
 def _takes_expression(spec: dict[str, Any]) -> bool:
@@ -302,7 +310,11 @@ def fill_from_message(
     return filled
 
 
-_PARTS = re.compile(r"\s*(?:,?\s+and\s+(?:also\s+)?|;\s*|,?\s+also\s+)", re.IGNORECASE)
+# Possessive: with "\s*" before "\s+" each start in a run of spaces tried every way to share
+# the run between them (4,000 spaces took minutes); the matches are the same.
+_PARTS = re.compile(
+    r"(?:\s*+,)?\s++and\s++(?:also\s++)?|\s*+;\s*+|(?:\s*+,)?\s++also\s++", re.IGNORECASE
+)
 _COMMA = re.compile(r",\s+")
 _MAX_PARTS = 8
 
@@ -329,7 +341,8 @@ def _pieces(tools: list[dict[str, Any]], message: str) -> list[tuple[str, bool]]
     parts: list[tuple[str, bool]] = []
     for chunk in [p for p in _PARTS.split(message[:4000]) if p.strip()][:_MAX_PARTS]:
         pieces: list[str] = []
-        for piece in _COMMA.split(chunk):
+        # Parts past _MAX_PARTS are dropped anyway; the last piece keeps any further commas.
+        for piece in _COMMA.split(chunk, maxsplit=_MAX_PARTS):
             if pieces and auto_tool_choice(tools, piece) is None:
                 pieces[-1] = f"{pieces[-1]}, {piece}"
             elif pieces and auto_tool_choice(tools, pieces[-1]) is None:

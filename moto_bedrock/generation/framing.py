@@ -105,16 +105,13 @@ _CLAUDE = Framing(
 # document-bedrock_claude].yaml and …[direct-url-document-…].yaml: 631 and 630 for those two
 # PDFs). Claude 3.7 Sonnet reads a PDF as its text only
 # (test_bedrock/test_bedrock_multiple_documents_in_history.yaml: 145 for two).
-_CLAUDE_4_5 = Framing(
-    request=7,
-    message=3,
-    system=1,
+_CLAUDE_4_5 = replace(
+    _CLAUDE,
     tools=530,
     forced_tools=610,
     counting=16,
-    thinking=28,
     structured=105,
-    pixel_images=True,
+    past_reasoning=True,
     pdf_page=1700,
 )
 # Sonnet 4.6's CountTokens reports one more than Sonnet 4.5's for the same prompt (39 and
@@ -174,6 +171,7 @@ _CHATML = Framing(request=11, message=5, system=3)
 # 55-token think block (..._thinking_high_qwen_variant.yaml), 33 on DeepSeek R1 for one
 # holding a 400-token answer and think block (test_bedrock_model_thinking_part_deepseek.yaml).
 _QWEN = replace(_CHATML, request=8, no_reasoning=4, past_reasoning=False, think_tags=True)
+_DEEPSEEK = Framing(request=4, message=2, past_reasoning=False, think_tags=True)
 # Open-weight models served through the OpenAI chat format use their own chat templates,
 # fitted to one recording each (pydantic/pydantic-ai tests/models/bedrock/cassettes/
 # test_native_output/test_bedrock_native_output_{google,minimax,nvidia}.yaml and tests/models/
@@ -200,8 +198,8 @@ FRAMINGS: dict[str, Framing] = {
     "mistral_chat_v2": _MISTRAL,
     "voxtral": _MISTRAL,
     "qwen": _QWEN,
-    "deepseek": Framing(request=4, message=2, past_reasoning=False, think_tags=True),
-    "deepseek_v3": Framing(request=4, message=2, past_reasoning=False, think_tags=True),
+    "deepseek": _DEEPSEEK,
+    "deepseek_v3": _DEEPSEEK,
     # Other models in the OpenAI chat format without a recording: a ChatML-like estimate.
     "openai_chat": _CHATML,
     # Palmyra X4's tool prompt: 88 for a 30-token conversation of five turns with one tool

@@ -13,7 +13,6 @@ import hashlib
 import json
 import math
 import re
-import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -98,9 +97,6 @@ _PLAIN = Framing()
 _TEXT_FORMATS = frozenset({"txt", "md", "csv", "html"})
 _PDF_PAGE = re.compile(rb"/Type\s*/Page\b")
 _UNREAD_PDF_PAGE = 40
-_PDF_REMEMBERED = 32
-_PDF_TEXTS: dict[str, str | None] = {}
-_PDF_LOCK = threading.Lock()
 
 
 def _document_tokens(document: dict[str, Any], template: Framing, pages: bool = False) -> int:
@@ -164,30 +160,12 @@ def _decoded(data: Any) -> bytes | None:
 def _extracted(data: bytes, document_format: str) -> str | None:
     if document_format in _TEXT_FORMATS:
         return data.decode("utf-8", "replace")
-    if document_format != "pdf":
-        return None
-    # A conversation re-sends its PDFs every turn: remember their text by digest (not by
-    # the bytes, which could hold megabytes each).
-    key = hashlib.sha256(data).hexdigest()
-    with _PDF_LOCK:
-        if key in _PDF_TEXTS:
-            return _PDF_TEXTS[key]
-    text = pdf_text(data)
-    with _PDF_LOCK:
-        if len(_PDF_TEXTS) >= _PDF_REMEMBERED:
-            _PDF_TEXTS.pop(next(iter(_PDF_TEXTS)))
-        _PDF_TEXTS[key] = text
-    return text
+    return pdf_text(data) if document_format == "pdf" else None
 
 
 def _image_tokens(image: dict[str, Any]) -> int:
-    data = (image.get("source") or {}).get("bytes")
-    if isinstance(data, str):
-        try:
-            data = base64.b64decode(data, validate=True)
-        except ValueError:
-            return IMAGE_TOKENS
-    size = image_size(data) if isinstance(data, bytes) else None
+    data = _decoded((image.get("source") or {}).get("bytes"))
+    size = image_size(data) if data is not None else None
     if size is None:
         return IMAGE_TOKENS
     scale = min(1.0, _IMAGE_EDGE / max(size))
@@ -296,9 +274,10 @@ def _prompt_parts(invocation: Invocation) -> list[tuple[int, bool, Any]]:
     for tool in (invocation.tool_config or {}).get("tools", []):
         parts.append((_scaled(tool_tokens(tool), scale), "cachePoint" in tool, tool))
     blocks = [(block, True) for block in invocation.system]
+    latest = 0 if template.past_reasoning else _latest_user_text(invocation.messages)
     for index, message in enumerate(invocation.messages):
         content = message.get("content", [])
-        if not template.past_reasoning and index < _latest_user_text(invocation.messages):
+        if index < latest:
             content = _without_reasoning(content, template)
         blocks.extend((block, True) for block in content)
     for block, in_message in blocks:

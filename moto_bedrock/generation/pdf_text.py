@@ -8,20 +8,27 @@ the same way (one font, or fonts that agree); otherwise they give no text, and a
 no other text gives None. Only streams holding a text object (``BT`` and ``Tj``/``TJ``) are read.
 Work is bounded: at most :data:`MAX_INFLATED` bytes are inflated, :data:`MAX_SCANNED` bytes
 of text streams read and :data:`MAX_TOKENS` tokens taken in all, and :data:`MAX_CHARS`
-characters kept.
+characters kept. The last :data:`REMEMBERED` files' texts are remembered by digest: a
+conversation re-sends its PDFs every turn, and one call reads a PDF both to count its tokens
+and to cite it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
 import zlib
 
-__all__ = ["MAX_CHARS", "MAX_INFLATED", "MAX_SCANNED", "MAX_TOKENS", "pdf_text"]
+__all__ = ["MAX_CHARS", "MAX_INFLATED", "MAX_SCANNED", "MAX_TOKENS", "REMEMBERED", "pdf_text"]
 
 MAX_INFLATED = 8 * 1024 * 1024
 MAX_CHARS = 4_000
 MAX_TOKENS = 50_000
 MAX_SCANNED = 512 * 1024
+REMEMBERED = 32
+_TEXTS: dict[str, str | None] = {}
+_LOCK = threading.Lock()
 #: A ``TJ`` adjustment this far left (thousandths of an em) reads as a word space.
 _SPACE_GAP = -150
 
@@ -182,6 +189,20 @@ def pdf_text(data: bytes) -> str | None:
     """The text ``data`` (a PDF) shows, spaces collapsed; None when none can be read."""
     if not data.startswith(b"%PDF"):
         return None
+    # By digest, not by the bytes, which could hold megabytes each.
+    key = hashlib.sha256(data).hexdigest()
+    with _LOCK:
+        if key in _TEXTS:
+            return _TEXTS[key]
+    text = _read(data)
+    with _LOCK:
+        if len(_TEXTS) >= REMEMBERED:
+            _TEXTS.pop(next(iter(_TEXTS)))
+        _TEXTS[key] = text
+    return text
+
+
+def _read(data: bytes) -> str | None:
     budget, tokens, scanned = MAX_INFLATED, [MAX_TOKENS], MAX_SCANNED
     contents: list[bytes] = []
     cmap: dict[bytes, str] | None = {}
@@ -206,10 +227,13 @@ def pdf_text(data: bytes) -> str | None:
         contents.append(content[:scanned])
         scanned -= len(content)
     pieces: list[str] = []
+    kept = 0  # characters in pieces, kept as they come (many tiny streams stay linear)
     for content in contents:
-        if sum(len(piece) for piece in pieces) > MAX_CHARS or tokens[0] <= 0:
+        if kept > MAX_CHARS or tokens[0] <= 0:
             break
-        pieces.extend(_shown(content, tokens, cmap))
+        shown = _shown(content, tokens, cmap)
+        pieces.extend(shown)
+        kept += sum(len(piece) for piece in shown)
     text = " ".join(" ".join(pieces).split())
     readable = sum(ch.isalpha() for ch in text)
     # Literal strings in a custom encoding read as noise, so they need some length to count;

@@ -349,29 +349,29 @@ def render_stream(
         native = _native_block(block)
         if native["type"] == "tool_use":
             opening = {**native, "input": {}}
-            yield ({"type": "content_block_start", "index": index, "content_block": opening})
+            yield {"type": "content_block_start", "index": index, "content_block": opening}
             for fragment in pieces(json.dumps(native["input"])):
                 delta = {"type": "input_json_delta", "partial_json": fragment}
-                yield ({"type": "content_block_delta", "index": index, "delta": delta})
+                yield {"type": "content_block_delta", "index": index, "delta": delta}
         elif native["type"] == "thinking":
             opening = {"type": "thinking", "thinking": ""}
-            yield ({"type": "content_block_start", "index": index, "content_block": opening})
+            yield {"type": "content_block_start", "index": index, "content_block": opening}
             for piece in pieces(native["thinking"]):
                 delta = {"type": "thinking_delta", "thinking": piece}
-                yield ({"type": "content_block_delta", "index": index, "delta": delta})
+                yield {"type": "content_block_delta", "index": index, "delta": delta}
             if native["signature"]:  # one signature_delta closes a signed thinking block
                 delta = {"type": "signature_delta", "signature": native["signature"]}
-                yield ({"type": "content_block_delta", "index": index, "delta": delta})
+                yield {"type": "content_block_delta", "index": index, "delta": delta}
         else:
             opening = {"type": "text", "text": ""}
-            yield ({"type": "content_block_start", "index": index, "content_block": opening})
+            yield {"type": "content_block_start", "index": index, "content_block": opening}
             for piece in pieces(native["text"]):
                 delta = {"type": "text_delta", "text": piece}
-                yield ({"type": "content_block_delta", "index": index, "delta": delta})
+                yield {"type": "content_block_delta", "index": index, "delta": delta}
             for citation in native.get("citations", []):
                 delta = {"type": "citations_delta", "citation": citation}
-                yield ({"type": "content_block_delta", "index": index, "delta": delta})
-        yield ({"type": "content_block_stop", "index": index})
+                yield {"type": "content_block_delta", "index": index, "delta": delta}
+        yield {"type": "content_block_stop", "index": index}
     yield (
         {
             "type": "message_delta",
@@ -382,7 +382,7 @@ def render_stream(
             "usage": {"output_tokens": usage["output_tokens"]},
         }
     )
-    yield ({"type": "message_stop"})
+    yield {"type": "message_stop"}
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

@@ -267,7 +267,7 @@ def render_stream(
     }
     if response["text"]:
         for piece in pieces(response["text"]):
-            yield ({"is_finished": False, "event_type": "text-generation", "text": piece})
+            yield {"is_finished": False, "event_type": "text-generation", "text": piece}
     if "tool_calls" in response:
         yield (
             {

@@ -244,10 +244,10 @@ def render_stream(
         if "toolUse" in block:
             tool_use = block["toolUse"]
             start = {"toolUse": {"toolUseId": tool_use["toolUseId"], "name": tool_use["name"]}}
-            yield ({"contentBlockStart": {"start": start, "contentBlockIndex": index}})
+            yield {"contentBlockStart": {"start": start, "contentBlockIndex": index}}
             whole = json.dumps(tool_use.get("input", {}))
-            yield (_delta(index, {"toolUse": {"input": whole}}))
-            yield ({"contentBlockStop": {"contentBlockIndex": index}})
+            yield _delta(index, {"toolUse": {"input": whole}})
+            yield {"contentBlockStop": {"contentBlockIndex": index}}
             index += 1
             continue
         if "reasoningContent" in block:
@@ -257,12 +257,12 @@ def render_stream(
             text, kind = block.get("text", ""), "text"
         for piece in pieces(text) or [""]:
             delta = {kind: {"text": piece}} if kind == "reasoningContent" else {"text": piece}
-            yield (_delta(index, delta))
-            yield ({"contentBlockStop": {"contentBlockIndex": index}})
+            yield _delta(index, delta)
+            yield {"contentBlockStop": {"contentBlockIndex": index}}
             index += 1
-    yield ({"messageStop": {"stopReason": result.stop_reason}})
+    yield {"messageStop": {"stopReason": result.stop_reason}}
     usage = {k: v for k, v in _usage(result).items() if k != "totalTokens"}
-    yield ({"metadata": {"usage": usage, "metrics": {}, "trace": {}}})
+    yield {"metadata": {"usage": usage, "metrics": {}, "trace": {}}}
 
 
 def delta_text(chunk: dict[str, Any]) -> str | None:

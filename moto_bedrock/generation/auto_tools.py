@@ -43,6 +43,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
+import regex
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
@@ -311,9 +312,10 @@ def fill_from_message(
 
 
 # Possessive: with "\s*" before "\s+" each start in a run of spaces tried every way to share
-# the run between them (4,000 spaces took minutes); the matches are the same.
-_PARTS = re.compile(
-    r"(?:\s*+,)?\s++and\s++(?:also\s++)?|\s*+;\s*+|(?:\s*+,)?\s++also\s++", re.IGNORECASE
+# the run between them (4,000 spaces took minutes); the matches are the same. On the
+# ``regex`` package because the stdlib's ``re`` knows possessive repeats only from Python 3.11.
+_PARTS = regex.compile(
+    r"(?:\s*+,)?\s++and\s++(?:also\s++)?|\s*+;\s*+|(?:\s*+,)?\s++also\s++", regex.IGNORECASE
 )
 _COMMA = re.compile(r",\s+")
 _MAX_PARTS = 8

@@ -20,6 +20,8 @@ import re
 import threading
 import zlib
 
+import regex
+
 __all__ = ["MAX_CHARS", "MAX_INFLATED", "MAX_SCANNED", "MAX_TOKENS", "REMEMBERED", "pdf_text"]
 
 MAX_INFLATED = 8 * 1024 * 1024
@@ -34,10 +36,11 @@ _SPACE_GAP = -150
 
 #: Literal strings (at most 2,000 characters a token; an unclosed one ends there, so the
 #: scan never goes back), hex strings, numbers, array brackets, the text-showing operators
-#: and those that move to a new line or end a text object, in order.
-_TOKEN = re.compile(
+#: and those that move to a new line or end a text object, in order. On the ``regex``
+#: package: the stdlib's ``re`` knows possessive repeats only from Python 3.11.
+_TOKEN = regex.compile(
     rb"\((?:[^)\\]|\\.){0,2000}+\)?|<[0-9A-Fa-f\s]{0,4000}+>|-?\d*\.?\d+|\[|\]|TJ|Tj|T[dD*]|ET|'|\"",
-    re.S,
+    regex.S,
 )
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|.)", re.S)
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}

@@ -112,9 +112,24 @@ def _matches(words: frozenset[str], message: set[str], prefixes: set[str]) -> in
     return sum(1 for w in words if w in message or (len(w) >= _PREFIX and w[:_PREFIX] in prefixes))
 
 
-@lru_cache(maxsize=256)
+#: Tool texts up to this length are remembered (256 of them): a request's descriptions can
+#: be long, and the cache must not hold 256 of those.
+_REMEMBERED_TOOL_TEXT = 4096
+
+
 def _tool_words(text: str) -> frozenset[str]:
     # A tool's name and description are scored against every piece of a split message.
+    if len(text) <= _REMEMBERED_TOOL_TEXT:
+        return _remembered_tool_words(text)
+    return _words_of(text)
+
+
+@lru_cache(maxsize=256)
+def _remembered_tool_words(text: str) -> frozenset[str]:
+    return _words_of(text)
+
+
+def _words_of(text: str) -> frozenset[str]:
     return frozenset(w for w in _split(text) if w not in _GENERIC)
 
 
